@@ -223,7 +223,7 @@ func (o *newOptions) layers() ([]spec.Layer, error) {
 			return nil, usageErr("%v", err)
 		}
 	}
-	return append(layers, spec.Layer{Source: "flags", Values: flags}), nil
+	return append(layers, spec.Layer{Values: flags}), nil
 }
 
 // defaultModule is the module path offered when none is given:

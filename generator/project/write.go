@@ -28,11 +28,11 @@ type Result struct {
 
 // Write writes tree into dir, all or nothing:
 //
-//   - dir missing or empty: the tree is written into a new directory beside
-//     dir and renamed into place, so dir either appears complete or not at all;
-//   - dir not empty: refused unless force; with force, any existing file whose
+//   - dir missing: the tree is written into a new directory beside dir and
+//     renamed into place, so dir either appears complete or not at all;
+//   - dir exists: refused unless empty or force; any existing file whose
 //     content differs is a conflict that refuses the whole write, and files
-//     created before a failure are removed again.
+//     and directories created before a failure are removed again.
 //
 // Nothing is written outside dir: every file goes through an os.Root, which
 // refuses paths and symbolic links that lead out of it.
@@ -55,10 +55,7 @@ func Write(dir string, tree *render.Tree, force bool) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(entries) == 0 {
-		return writeFresh(dir, tree)
-	}
-	if !force {
+	if len(entries) > 0 && !force {
 		return nil, fmt.Errorf("%s is not empty (%d entries); choose a new directory, or use --force to add the generated files to it (existing files are never overwritten)", dir, len(entries))
 	}
 	return writeInto(dir, tree)

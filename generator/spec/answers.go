@@ -31,13 +31,13 @@ type Answers struct {
 	RateLimit      RateLimit `yaml:"rate_limit" json:"rate_limit"`
 	Auth           string    `yaml:"auth" json:"auth"`
 	TLS            string    `yaml:"tls" json:"tls"`
-	TrustedProxies []string  `yaml:"trusted_proxies,flow" json:"trusted_proxies"`
+	TrustedProxies []string  `yaml:"trusted_proxies" json:"trusted_proxies"`
 	BodyLimit      string    `yaml:"body_limit" json:"body_limit"`
 }
 
 // CORS holds the cross-origin answers.
 type CORS struct {
-	Origins     []string `yaml:"origins,flow" json:"origins"`
+	Origins     []string `yaml:"origins" json:"origins"`
 	Credentials bool     `yaml:"credentials" json:"credentials"`
 	AllowHTTP   bool     `yaml:"allow_http,omitempty" json:"allow_http,omitempty"`
 }

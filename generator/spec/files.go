@@ -59,9 +59,14 @@ func walk(file, prefix string, n *yaml.Node, into Values) error {
 		}
 		return fmt.Errorf("%s:%d: %s must be a mapping of answer keys", file, n.Line, what)
 	}
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		name := prefix + kn.Value
+		if line, dup := seen[name]; dup {
+			return fmt.Errorf("%s:%d: key %q is already defined at line %d", file, kn.Line, name, line)
+		}
+		seen[name] = kn.Line
 		if groups[name] && vn.Kind == yaml.MappingNode {
 			if err := walk(file, name+".", vn, into); err != nil {
 				return err
