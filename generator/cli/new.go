@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -147,7 +146,7 @@ func runNew(o *newOptions) error {
 	if o.dir == "" {
 		o.dir = a.Name
 	}
-	tree, err := Generate(a, o.version)
+	tree, err := Generate(a, o.version, nil)
 	if err != nil {
 		return err
 	}
@@ -180,8 +179,10 @@ func runNew(o *newOptions) error {
 	return nil
 }
 
-// Generate renders the project for answers a, securegen.yaml included.
-func Generate(a spec.Answers, version string) (*render.Tree, error) {
+// Generate renders the project for answers a: the rendered files,
+// securegen.yaml and the base copies regen merges against. owners are the
+// file owners recorded in an existing project (nil for a new one).
+func Generate(a spec.Answers, version string, owners map[string]render.Owner) (*render.Tree, error) {
 	d, err := render.NewData(a, version)
 	if err != nil {
 		return nil, err
@@ -190,14 +191,7 @@ func Generate(a spec.Answers, version string) (*render.Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := project.Manifest{Version: version, Answers: a}
-	data, err := m.Marshal()
-	if err != nil {
-		return nil, err
-	}
-	tree.Files = append(tree.Files, render.File{Path: project.ManifestName, Data: data, Owner: render.Managed})
-	sort.Slice(tree.Files, func(i, j int) bool { return tree.Files[i].Path < tree.Files[j].Path })
-	return tree, nil
+	return project.Layout(tree, version, a, owners)
 }
 
 // layers collects the answers given by --config, flags and --set.

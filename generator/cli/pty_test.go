@@ -54,6 +54,11 @@ func (term *terminal) expect(text string) {
 		term.mu.Lock()
 		raw := term.buf.String()[term.seen:]
 		clean := ansi.ReplaceAllString(raw, "")
+		if i := strings.Index(raw, text); i >= 0 {
+			term.seen += i + len(text)
+			term.mu.Unlock()
+			return
+		}
 		if strings.Contains(clean, text) {
 			term.seen = term.buf.Len()
 			term.mu.Unlock()

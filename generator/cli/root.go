@@ -128,7 +128,9 @@ panic recovery that never leaks a stack trace, and authentication.
 	})
 	root.AddCommand(
 		newNewCmd(sys, version),
+		newRegenCmd(sys, version),
 		newPresetsCmd(sys),
+		newProbeCmd(sys),
 		newVersionCmd(sys, version),
 	)
 	return root

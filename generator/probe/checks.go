@@ -217,7 +217,7 @@ func (p *prober) checkStatusClasses(ctx context.Context, hello *response) {
 		p.checkErrorResponse("413", big, http.StatusRequestEntityTooLarge)
 	}
 
-	bad := p.do(ctx, jsonPost(pathEcho, `{"message": "hello"`))
+	bad := p.do(ctx, jsonPost(pathEcho, `{"message": "hello"`, "malformed JSON"))
 	p.checkErrorResponse("400", bad, http.StatusBadRequest)
 
 	p.skip("headers/500", "a 500 cannot be provoked from outside a healthy service; the service's own tests cover it")
@@ -227,14 +227,14 @@ func (p *prober) checkStatusClasses(ctx context.Context, hello *response) {
 // and expects 400 or 422 naming the field, then a valid message.
 func (p *prober) checkValidation(ctx context.Context) {
 	cases := []struct {
-		label, body, field string
+		label, body, note, field string
 	}{
-		{"empty-message", `{"message": ""}`, "message"},
-		{"long-message", `{"message": "` + strings.Repeat("a", 1001) + `"}`, "message"},
-		{"unknown-field", `{"message": "hello", "` + unknownField + `": true}`, unknownField},
+		{"empty-message", `{"message": ""}`, "empty message", "message"},
+		{"long-message", `{"message": "` + strings.Repeat("a", 1001) + `"}`, "1001-character message", "message"},
+		{"unknown-field", `{"message": "hello", "` + unknownField + `": true}`, "unknown field " + unknownField, unknownField},
 	}
 	for _, c := range cases {
-		res := p.do(ctx, jsonPost(pathEcho, c.body))
+		res := p.do(ctx, jsonPost(pathEcho, c.body, c.note))
 		probs := statusProblems(res, http.StatusBadRequest, http.StatusUnprocessableEntity)
 		if res.status/100 == 4 {
 			probs = append(probs, jsonErrorProblems(res)...)
@@ -245,7 +245,7 @@ func (p *prober) checkValidation(ctx context.Context) {
 		p.check("validation/"+c.label, res, fmt.Sprintf("400 or 422 JSON error naming %q", c.field), probs)
 		p.check("no-leak/"+c.label, res, wantNoLeak, leakProblems(res.body))
 	}
-	ok := p.do(ctx, jsonPost(pathEcho, `{"message": "hello"}`))
+	ok := p.do(ctx, jsonPost(pathEcho, `{"message": "hello"}`, "valid message"))
 	var probs []string
 	if ok.status/100 != 2 {
 		probs = statusProblems(ok)

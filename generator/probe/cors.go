@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,9 +53,9 @@ func (p *prober) checkAllowedOrigin(o string, res *response) {
 	p.check("cors/allow-origin["+o+"]", res, "Access-Control-Allow-Origin: "+p.wantAllowOrigin(o), p.allowOriginProblems(o, res.header))
 	p.check("cors/vary["+o+"]", res, "Vary: Origin", varyProblems(res.header))
 	p.check("cors/credentials["+o+"]", res, p.wantCredentials(), p.credentialsProblems(res.header))
-	want := append([]string(nil), exposedAlways...)
+	want := slices.Clone(exposedAlways)
 	if p.cfg.Limit.Requests > 0 {
-		want = append(exposedRateLimit, want...)
+		want = append(slices.Clone(exposedRateLimit), want...)
 	}
 	exposed := splitHeader(res.header, "Access-Control-Expose-Headers")
 	var missing []string
@@ -179,7 +180,7 @@ func headersWithPrefix(h http.Header, prefix string) []string {
 			out = append(out, fmt.Sprintf("%s: %q sent", k, strings.Join(vs, ", ")))
 		}
 	}
-	sortStrings(out)
+	slices.Sort(out)
 	return out
 }
 

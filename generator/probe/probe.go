@@ -133,18 +133,22 @@ func isLoopbackHost(h string) bool {
 // while remote hosts are not allowed.
 var errNotLoopback = errors.New("address is not loopback and remote hosts are not allowed")
 
+// loopbackOnly is a net.Dialer Control that refuses, before connecting,
+// any address that is not loopback.
+func loopbackOnly(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil || !ap.Addr().Unmap().IsLoopback() {
+		return fmt.Errorf("dial %s: %w", address, errNotLoopback)
+	}
+	return nil
+}
+
 // newClient returns a client that follows no redirects, times every request
 // out, and, unless allowRemote, dials loopback addresses only.
 func newClient(timeout time.Duration, allowRemote bool) *http.Client {
 	d := &net.Dialer{Timeout: timeout}
 	if !allowRemote {
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil || !ap.Addr().Unmap().IsLoopback() {
-				return fmt.Errorf("dial %s: %w", address, errNotLoopback)
-			}
-			return nil
-		}
+		d.Control = loopbackOnly
 	}
 	tr := &http.Transport{
 		DialContext:           d.DialContext,
@@ -171,8 +175,9 @@ type request struct {
 	path   string
 	header http.Header
 	body   []byte    // a small body, or nil
-	stream io.Reader // a large body of streamLen bytes, or nil
+	stream io.Reader // a large body of length bytes, or nil
 	length int64
+	note   string // what is special about the request, for the report
 }
 
 // String names the request in the report, e.g. "GET /api/hello".
@@ -180,6 +185,9 @@ func (r request) String() string {
 	s := r.method + " " + r.path
 	if o := r.header.Get("Origin"); o != "" {
 		s += " Origin: " + o
+	}
+	if r.note != "" {
+		s += ", " + r.note
 	}
 	return s
 }
@@ -314,13 +322,15 @@ func (p *prober) do(ctx context.Context, r request) *response {
 	return res
 }
 
-// jsonPost is a POST of body to path as application/json.
-func jsonPost(path, body string) request {
+// jsonPost is a POST of body to path as application/json; note says what
+// the body is.
+func jsonPost(path, body, note string) request {
 	return request{
 		method: http.MethodPost,
 		path:   path,
 		header: http.Header{"Content-Type": {"application/json"}},
 		body:   []byte(body),
+		note:   note,
 	}
 }
 
@@ -330,10 +340,11 @@ func oversized(limit int64) request {
 	const head, tail = `{"message":"`, `"}`
 	n := limit + 1
 	fill := n - int64(len(head)+len(tail))
-	r := jsonPost(pathEcho, "")
+	r := jsonPost(pathEcho, "", "")
 	r.body = nil
 	r.stream = io.MultiReader(strings.NewReader(head), io.LimitReader(fillReader('a'), fill), strings.NewReader(tail))
 	r.length = n
+	r.note = fmt.Sprintf("%d-byte body", n)
 	return r
 }
 

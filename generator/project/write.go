@@ -171,7 +171,12 @@ func mkdirs(root *os.Root, dir string) ([]string, error) {
 // directory, synced, then renamed over name.
 func writeFile(root *os.Root, name string, data []byte) (err error) {
 	tmp := path.Join(path.Dir(name), "."+path.Base(name)+".securegen-tmp")
-	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, filePerm)
+	_ = root.Remove(tmp) // left over by an interrupted run
+	perm, keep := os.FileMode(filePerm), false
+	if info, err := root.Lstat(name); err == nil && info.Mode().IsRegular() {
+		perm, keep = info.Mode().Perm(), true // keep the user's mode
+	}
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
@@ -190,6 +195,11 @@ func writeFile(root *os.Root, name string, data []byte) (err error) {
 	}
 	if err = f.Close(); err != nil {
 		return err
+	}
+	if keep {
+		if err = root.Chmod(tmp, perm); err != nil { // not narrowed by the umask
+			return err
+		}
 	}
 	return root.Rename(tmp, name)
 }

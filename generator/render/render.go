@@ -116,6 +116,7 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(q, ", ")
 	},
+	"add":   func(a, b int) int { return a + b },
 	"join":  strings.Join,
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,

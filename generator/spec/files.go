@@ -37,15 +37,21 @@ func ParseFile(name string, data []byte) (Values, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: holds more than one YAML document; an answers file is one mapping", name)
 	}
+	return ValuesFromNode(name, &doc)
+}
+
+// ValuesFromNode reads answers from a YAML mapping node (or a document
+// holding one), as in an answers file or securegen.yaml's answers block.
+// file names the source in errors.
+func ValuesFromNode(file string, root *yaml.Node) (Values, error) {
 	vals := Values{}
-	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
-	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+	if root.Kind == 0 || root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return vals, nil
 	}
-	if err := walk(name, "", root, vals); err != nil {
+	if err := walk(file, "", root, vals); err != nil {
 		return nil, err
 	}
 	return vals, nil
@@ -150,8 +156,8 @@ func LoadPreset(name string) (*Preset, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("preset %s: %v", name, err)
 	}
-	vals := Values{}
-	if err := walk("preset "+name, "", &doc.Answers, vals); err != nil {
+	vals, err := ValuesFromNode("preset "+name, &doc.Answers)
+	if err != nil {
 		return nil, err
 	}
 	for _, k := range []string{"module", "name", "preset"} {
