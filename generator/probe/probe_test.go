@@ -186,6 +186,15 @@ func TestProbeWeakServers(t *testing.T) {
 			wantGot: `Content-Security-Policy: "default-src 'self';base-uri 'self';frame-ancestors 'self';object-src 'none'" (want default-src 'none'; frame-ancestors 'none'); X-Frame-Options: "SAMEORIGIN" (want DENY); no Permissions-Policy; no Cache-Control`,
 		},
 		{
+			name:   "errors without an error key",
+			weaken: func(s *refService) { s.errorKey = "detail" },
+			want: []string{
+				"error-json/404", "error-json/405", "error-json/413", "error-json/400", "error-json/401", "error-json/429",
+				"validation/empty-message", "validation/long-message", "validation/unknown-field",
+			},
+			wantGot: `no "error" in the body "{\"detail\":\"not found\"}\n"`,
+		},
+		{
 			name:    "RateLimit-Remaining off by one",
 			weaken:  func(s *refService) { s.remainingPlusOne = true },
 			want:    []string{"ratelimit/fields", "ratelimit/countdown"},

@@ -204,7 +204,7 @@ func (p *prober) countDown(first *response, get func() *response) (limited, last
 		case err != nil:
 			problem("RateLimit-Remaining: %q on request %d", res.header.Get("RateLimit-Remaining"), sent)
 			rem = expect - 1
-		case true:
+		case expect > 0 && rem == expect-1:
 		case rem == n-1 && resets == 0:
 			resets++ // the window ended during the run
 		case expect == 0:

@@ -33,6 +33,7 @@ type refService struct {
 	leakPanics       bool              // malformed JSON panics; the recovery prints the stack
 	remainingPlusOne bool              // RateLimit-Remaining one higher than the truth
 	headers          map[string]string // replace security headers; "" deletes one
+	errorKey         string            // the key of error messages, if not "error"
 
 	mu      sync.Mutex
 	windows map[string]*window // rate-limit windows by client IP
@@ -79,7 +80,7 @@ func (s *refService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				fmt.Fprintf(w, "panic: %v\n\n%s", v, debug.Stack())
 				return
 			}
-			writeError(w, http.StatusInternalServerError, "internal error")
+			s.writeError(w, http.StatusInternalServerError, "internal error")
 		}
 	}()
 	if s.cors(w, r) {
@@ -92,21 +93,21 @@ func (s *refService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/hello":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+			s.writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"message": "hello"})
 	case "/api/echo":
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
-			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+			s.writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 			return
 		}
 		s.echo(w, r)
 	case "/api/me":
-		writeError(w, http.StatusUnauthorized, "authentication required")
+		s.writeError(w, http.StatusUnauthorized, "authentication required")
 	default:
-		writeError(w, http.StatusNotFound, "not found")
+		s.writeError(w, http.StatusNotFound, "not found")
 	}
 }
 
@@ -177,7 +178,7 @@ func (s *refService) allow(w http.ResponseWriter, r *http.Request) bool {
 		if !s.noRetryAfter {
 			h.Set("Retry-After", reset)
 		}
-		writeError(w, http.StatusTooManyRequests, "too many requests")
+		s.writeError(w, http.StatusTooManyRequests, "too many requests")
 		return false
 	}
 	return true
@@ -194,21 +195,21 @@ func (s *refService) echo(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			s.writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
 		case s.leakPanics:
 			panic(err)
 		case s.goErrors:
-			writeError(w, http.StatusBadRequest, err.Error())
+			s.writeError(w, http.StatusBadRequest, err.Error())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			writeError(w, http.StatusBadRequest, "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field "))
+			s.writeError(w, http.StatusBadRequest, "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field "))
 		default:
-			writeError(w, http.StatusBadRequest, "malformed JSON")
+			s.writeError(w, http.StatusBadRequest, "malformed JSON")
 		}
 		return
 	}
 	if in.Message == "" || len(in.Message) > 1000 {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
-			"error":  "invalid input",
+			s.key():  "invalid input",
 			"fields": map[string]string{"message": "must be 1 to 1000 characters"},
 		})
 		return
@@ -222,8 +223,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, map[string]string{"error": msg})
+func (s *refService) writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{s.key(): msg})
+}
+
+func (s *refService) key() string {
+	if s.errorKey != "" {
+		return s.errorKey
+	}
+	return "error"
 }
 
 // bareService is what net/http gives without any care: default 404 and 405
