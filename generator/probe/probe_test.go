@@ -195,6 +195,48 @@ func TestProbeWeakServers(t *testing.T) {
 			wantGot: `no "error" in the body "{\"detail\":\"not found\"}\n"`,
 		},
 		{
+			name:    "405 without Allow",
+			weaken:  func(s *refService) { s.noAllow = true },
+			want:    []string{"allow/405"},
+			wantGot: `Allow: ""`,
+		},
+		{
+			name:    "no Access-Control-Expose-Headers",
+			weaken:  func(s *refService) { s.noExpose = true },
+			want:    allOrigins("cors/expose-headers"),
+			wantGot: `Access-Control-Expose-Headers: "" lacks RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Retry-After, X-Request-Id`,
+		},
+		{
+			name:    "preflight without Max-Age",
+			weaken:  func(s *refService) { s.noMaxAge = true },
+			want:    allOrigins("preflight/allowed"),
+			wantGot: `Access-Control-Max-Age: ""`,
+		},
+		{
+			name:    "preflight allows any requested header",
+			weaken:  func(s *refService) { s.echoReqHeaders = true },
+			want:    allOrigins("preflight/unlisted-header"),
+			wantGot: `Access-Control-Allow-Headers: "content-type, x-evil"`,
+		},
+		{
+			name:    "validation errors that name no field",
+			weaken:  func(s *refService) { s.vagueValidation = true },
+			want:    []string{"validation/empty-message", "validation/long-message", "validation/unknown-field"},
+			wantGot: `the body does not name "message"`,
+		},
+		{
+			name:    "validation refusing valid input",
+			weaken:  func(s *refService) { s.rejectValid = true },
+			want:    []string{"validation/valid-message"},
+			wantGot: "status 422",
+		},
+		{
+			name:    "the RateLimit-Policy of another limit",
+			weaken:  func(s *refService) { s.policy = "100;w=900" },
+			want:    []string{"ratelimit/fields", "ratelimit/fields-429"},
+			wantGot: `RateLimit-Policy: "100;w=900"`,
+		},
+		{
 			name:    "RateLimit-Remaining off by one",
 			weaken:  func(s *refService) { s.remainingPlusOne = true },
 			want:    []string{"ratelimit/fields", "ratelimit/countdown"},

@@ -34,6 +34,13 @@ type refService struct {
 	remainingPlusOne bool              // RateLimit-Remaining one higher than the truth
 	headers          map[string]string // replace security headers; "" deletes one
 	errorKey         string            // the key of error messages, if not "error"
+	noAllow          bool              // 405 without Allow
+	noExpose         bool              // no Access-Control-Expose-Headers
+	noMaxAge         bool              // preflights without Access-Control-Max-Age
+	echoReqHeaders   bool              // preflights allow any requested header, as Express's cors does
+	policy           string            // a RateLimit-Policy other than the true one
+	vagueValidation  bool              // validation errors do not name the field
+	rejectValid      bool              // the validator refuses valid input too
 
 	mu      sync.Mutex
 	windows map[string]*window // rate-limit windows by client IP
@@ -92,7 +99,9 @@ func (s *refService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/api/hello":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+			if !s.noAllow {
+				w.Header().Set("Allow", "GET, HEAD")
+			}
 			s.writeError(w, http.StatusMethodNotAllowed, "method not allowed")
 			return
 		}
@@ -131,8 +140,13 @@ func (s *refService) cors(w http.ResponseWriter, r *http.Request) bool {
 		if preflight {
 			h.Set("Access-Control-Allow-Methods", "GET, POST")
 			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
-			h.Set("Access-Control-Max-Age", "600")
-		} else {
+			if s.echoReqHeaders {
+				h.Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
+			}
+			if !s.noMaxAge {
+				h.Set("Access-Control-Max-Age", "600")
+			}
+		} else if !s.noExpose {
 			h.Set("Access-Control-Expose-Headers", "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Retry-After, X-Request-Id")
 		}
 	}
@@ -167,6 +181,9 @@ func (s *refService) allow(w http.ResponseWriter, r *http.Request) bool {
 	reset := strconv.Itoa(int(math.Ceil(left.Seconds())))
 	h := w.Header()
 	h.Set("RateLimit-Policy", fmt.Sprintf("%d;w=%d", n, int(s.limit.Window.Seconds())))
+	if s.policy != "" {
+		h.Set("RateLimit-Policy", s.policy)
+	}
 	h.Set("RateLimit-Limit", strconv.Itoa(n))
 	remaining := max(0, n-count)
 	if s.remainingPlusOne && count <= n {
@@ -200,14 +217,18 @@ func (s *refService) echo(w http.ResponseWriter, r *http.Request) {
 			panic(err)
 		case s.goErrors:
 			s.writeError(w, http.StatusBadRequest, err.Error())
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
+		case strings.HasPrefix(err.Error(), "json: unknown field ") && !s.vagueValidation:
 			s.writeError(w, http.StatusBadRequest, "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field "))
 		default:
 			s.writeError(w, http.StatusBadRequest, "malformed JSON")
 		}
 		return
 	}
-	if in.Message == "" || len(in.Message) > 1000 {
+	if in.Message == "" || len(in.Message) > 1000 || s.rejectValid {
+		if s.vagueValidation {
+			s.writeError(w, http.StatusUnprocessableEntity, "invalid input")
+			return
+		}
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{
 			s.key():  "invalid input",
 			"fields": map[string]string{"message": "must be 1 to 1000 characters"},

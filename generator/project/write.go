@@ -20,6 +20,10 @@ const (
 	dirPerm  = 0o755
 )
 
+// beforeWrite is called before each file is written; tests replace it to
+// make the file system fail at a chosen point.
+var beforeWrite = func(path string) error { return nil }
+
 // Result describes a write.
 type Result struct {
 	Written []string // paths written, sorted
@@ -133,6 +137,9 @@ func writeInto(dir string, tree *render.Tree) (res *Result, err error) {
 		created = append(created, newDirs...)
 		if err != nil {
 			return nil, fmt.Errorf("create directory for %s: %w", f.Path, err)
+		}
+		if err := beforeWrite(f.Path); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.Path, err)
 		}
 		if err := writeFile(root, f.Path, f.Data); err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.Path, err)
