@@ -78,6 +78,7 @@ func TestProbeReferencePasses(t *testing.T) {
 	wildcard.Origins = []string{"*"}
 	for name, cfg := range map[string]Config{"allowlist": baseConfig(), "credentials": withCreds, "no-origins": noOrigins, "wildcard": wildcard} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ref := refFor(cfg)
 			if name == "wildcard" {
 				ref.wildcardCORS = true
@@ -251,6 +252,7 @@ func TestProbeWeakServers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			cfg := baseConfig()
 			if tt.cfg != nil {
 				tt.cfg(&cfg)
@@ -367,6 +369,7 @@ func TestProbeRateLimitNotRun(t *testing.T) {
 func TestProbeQuotaPartlySpent(t *testing.T) {
 	for _, spent := range []int{10, 25, 26} {
 		t.Run(strconv.Itoa(spent), func(t *testing.T) {
+			t.Parallel()
 			cfg := baseConfig()
 			srv := httptest.NewServer(refFor(cfg))
 			defer srv.Close()
