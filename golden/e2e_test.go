@@ -37,7 +37,8 @@ func run(t *testing.T, dir string, name string, args ...string) string {
 	return string(out)
 }
 
-// combinations lists every preset × auth that this version generates.
+// combinations lists every preset × auth that this version generates, plus
+// a short rate limit with credentials and trusted proxies.
 func combinations() [][]string {
 	var out [][]string
 	for _, preset := range render.Supported["preset"] {
@@ -49,11 +50,13 @@ func combinations() [][]string {
 			out = append(out, args)
 		}
 	}
-	return out
+	return append(out, []string{"--preset", "api", "--auth", "none", "--origins", "https://app.example.com,http://localhost:3000",
+		"--credentials", "--rate-limit", "5/1m", "--trusted-proxies", "10.0.0.0/8", "--tls", "off"})
 }
 
 // Every supported combination, generated as a user would (go mod tidy
-// included), is gofmt-clean, builds, vets and passes its own tests.
+// included), is gofmt-clean, builds, vets and passes its own tests, and the
+// running service passes `securegen probe --rate-limit`.
 func TestGeneratedServicesBuildAndPass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: generates, tidies, builds and tests every combination; run without -short")
@@ -64,6 +67,9 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 	}
 	for _, args := range combinations() {
 		name := strings.Join([]string{args[1], args[3]}, "-")
+		if len(args) > 6 {
+			name += "-credentials-5per1m"
+		}
 		t.Run(name, func(t *testing.T) {
 			work := t.TempDir()
 			run(t, work, bin, append([]string{"new", "svc", "--module", "example.com/svc", "--yes"}, args...)...)
@@ -74,6 +80,14 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			run(t, dir, "go", "build", "./...")
 			run(t, dir, "go", "vet", "./...")
 			run(t, dir, "go", "test", "-count=1", "./...")
+
+			// Started as an operator would, it passes the conformance probe
+			// (rate limit included) and stops cleanly on SIGTERM.
+			url, stop := startService(t, dir, "svc", serviceEnv(args[3]))
+			probeService(t, bin, dir, url)
+			if err := stop(); err != nil {
+				t.Errorf("after SIGTERM: %v, want exit status 0", err)
+			}
 		})
 	}
 	if len(spec.AvailablePresets()) != len(render.Supported["preset"]) {

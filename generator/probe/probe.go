@@ -210,6 +210,9 @@ type prober struct {
 	allowed []string    // origins to probe as allowed
 	denied  []string    // origins to probe as disallowed
 	cors    []*response // every response to a request with an Origin
+	// limiting is set while the rate-limit check runs: a 429 is what it
+	// looks for, while any other check that meets one could not run.
+	limiting bool
 }
 
 // Run probes the service at cfg.URL and returns the report. The error is

@@ -214,6 +214,18 @@ func TestProbeWeakServers(t *testing.T) {
 			wantGot: `Access-Control-Max-Age: ""`,
 		},
 		{
+			name:    "preflight without content-type among the allowed headers",
+			weaken:  func(s *refService) { s.allowHeaders = "Authorization" },
+			want:    allOrigins("preflight/allowed"),
+			wantGot: `Access-Control-Allow-Headers: "Authorization"`,
+		},
+		{
+			name:    "conflicting X-Frame-Options from two layers",
+			weaken:  func(s *refService) { s.extra = http.Header{"X-Frame-Options": {"SAMEORIGIN"}} },
+			want:    []string{"headers/200", "headers/404", "headers/405", "headers/413", "headers/400", "headers/401", "headers/429"},
+			wantGot: "X-Frame-Options sent 2 times",
+		},
+		{
 			name:    "preflight allows any requested header",
 			weaken:  func(s *refService) { s.echoReqHeaders = true },
 			want:    allOrigins("preflight/unlisted-header"),
@@ -614,5 +626,31 @@ SKIP  headers/500: cannot be provoked
 	}
 	if rep.OK() || !slices.Equal(rep.Failures(), []string{"headers/404"}) {
 		t.Errorf("OK/Failures wrong: %v %v", rep.OK(), rep.Failures())
+	}
+}
+
+// A quota smaller than the probe's own requests: checks that meet a 429
+// before the rate-limit check are skipped, saying why, not failed; the
+// rate-limit checks still run and pass.
+func TestProbeSmallQuota(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Limit = Limit{Requests: 5, Window: time.Minute}
+	rep := probe(t, refFor(cfg), cfg)
+	if !rep.OK() {
+		t.Fatalf("failed:\n%s", dump(rep))
+	}
+	limited := 0
+	for _, c := range rep.Checks {
+		if c.Status == Skip && strings.Contains(c.Got, "rate limited before this check could run") {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("no check reported as rate limited:\n%s", dump(rep))
+	}
+	for _, name := range []string{"ratelimit/429", "ratelimit/retry-after", "ratelimit/fields-429", "headers/429"} {
+		if r, _ := rep.Result(name); r.Status != Pass {
+			t.Errorf("%s = %+v, want pass", name, r)
+		}
 	}
 }

@@ -105,6 +105,8 @@ func (p *prober) checkRateLimit(ctx context.Context) {
 		p.skip("ratelimit/429", "not run: it spends the client's quota; pass --rate-limit to run it")
 		return
 	}
+	p.limiting = true
+	defer func() { p.limiting = false }()
 	origin := ""
 	if len(p.allowed) > 0 {
 		origin = p.allowed[0]

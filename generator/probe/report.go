@@ -3,6 +3,7 @@ package probe
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 )
 
@@ -109,6 +110,8 @@ func (p *prober) check(name string, res *response, want string, problems []strin
 	switch {
 	case res.err != nil:
 		c.Status, c.Got = Fail, "request failed: "+res.err.Error()
+	case res.status == http.StatusTooManyRequests && !p.limiting && !strings.HasPrefix(name, "ratelimit/"):
+		c.Status, c.Got = Skip, "rate limited before this check could run: the service's quota is smaller than the probe's requests; wait for RateLimit-Reset or probe with a larger RATE_LIMIT"
 	case len(problems) > 0:
 		c.Status, c.Got = Fail, strings.Join(problems, "; ")
 	}

@@ -33,11 +33,13 @@ type refService struct {
 	leakPanics       bool              // malformed JSON panics; the recovery prints the stack
 	remainingPlusOne bool              // RateLimit-Remaining one higher than the truth
 	headers          map[string]string // replace security headers; "" deletes one
+	extra            http.Header       // headers added to every response, after the rest
 	errorKey         string            // the key of error messages, if not "error"
 	noAllow          bool              // 405 without Allow
 	noExpose         bool              // no Access-Control-Expose-Headers
 	noMaxAge         bool              // preflights without Access-Control-Max-Age
 	echoReqHeaders   bool              // preflights allow any requested header, as Express's cors does
+	allowHeaders     string            // the request headers preflights allow, if not the right ones
 	policy           string            // a RateLimit-Policy other than the true one
 	vagueValidation  bool              // validation errors do not name the field
 	rejectValid      bool              // the validator refuses valid input too
@@ -77,6 +79,11 @@ func (s *refService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.Header().Del(k)
 		} else {
 			w.Header().Set(k, v)
+		}
+	}
+	for k, vs := range s.extra {
+		for _, v := range vs {
+			w.Header().Add(k, v)
 		}
 	}
 	defer func() {
@@ -140,6 +147,9 @@ func (s *refService) cors(w http.ResponseWriter, r *http.Request) bool {
 		if preflight {
 			h.Set("Access-Control-Allow-Methods", "GET, POST")
 			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
+			if s.allowHeaders != "" {
+				h.Set("Access-Control-Allow-Headers", s.allowHeaders)
+			}
 			if s.echoReqHeaders {
 				h.Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
 			}
