@@ -1,7 +1,8 @@
 // Package golden holds the expected output trees of securegen and the tests
 // that compare them. Each case in cases/ is a txtar archive: its comment is
 // the argument list of `securegen new` (without --skip-tidy, added by the
-// test), its files the complete tree that must be generated. Run
+// test), its files the complete tree that must be generated (less the
+// .securegen/base/ copies, checked to equal the files they copy). Run
 //
 //	go test ./golden -update
 //
@@ -36,6 +37,7 @@ func TestGoldenTrees(t *testing.T) {
 		t.Fatalf("no golden cases: %v", err)
 	}
 	for _, file := range cases {
+		file, _ := filepath.Abs(file) // generate changes the working directory
 		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			ar, err := txtar.ParseFile(file)
@@ -99,6 +101,19 @@ func generate(t *testing.T, args []string) map[string][]byte {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The base copies regen merges against are, right after new, the files
+	// themselves: check that here rather than store every file twice.
+	for p, data := range tree {
+		dir, rel, ok := strings.Cut(p, ".securegen/base/")
+		if !ok {
+			continue
+		}
+		orig := dir + rel
+		if !bytes.Equal(tree[orig], data) {
+			t.Errorf("%s differs from %s", p, orig)
+		}
+		delete(tree, p)
 	}
 	return tree
 }
