@@ -14,6 +14,27 @@ const GoVersion = "1.25.0"
 var Versions = map[string]string{
 	"github.com/rs/cors":           "v1.11.1", // >= v1.11.0 for CVE-2025-47908
 	"github.com/golang-jwt/jwt/v5": "v5.3.1",
+
+	// chi
+	"github.com/go-chi/chi/v5": "v5.5.0",
+
+	// gin, and the minimums its own go.mod leaves vulnerable
+	"github.com/gin-gonic/gin":    "v1.12.0",
+	"github.com/gin-contrib/cors": "v1.7.7",
+	"golang.org/x/net":            "v0.62.0",
+	"golang.org/x/crypto":         "v0.59.0",
+	"golang.org/x/text":           "v0.44.0",
+	"golang.org/x/sys":            "v0.50.0",
+	"github.com/quic-go/quic-go":  "v0.65.0",
+
+	// echo: v5, since v4 has advisories without a fix
+	"github.com/labstack/echo/v5": "v5.4.5",
+
+	// fiber, named exactly (@latest resolved to a vulnerable v3.1.0), and
+	// the minimums of its compression dependencies
+	"github.com/gofiber/fiber/v3":   "v3.4.0",
+	"github.com/klauspost/compress": "v1.20.4",
+	"github.com/andybalholm/brotli": "v1.3.0",
 }
 
 // Version returns the pinned version of module and whether it is pinned.
