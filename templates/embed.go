@@ -10,5 +10,5 @@ import "embed"
 
 // FS holds the template trees.
 //
-//go:embed all:common all:stdlib
+//go:embed all:common all:stdlib all:chi all:gin all:echo all:fiber
 var FS embed.FS

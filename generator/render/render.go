@@ -58,7 +58,7 @@ func (t *Tree) Lookup(p string) (File, bool) {
 
 // Supported is the part of the answers model this version renders.
 var Supported = map[string][]string{
-	"framework":        {"stdlib"},
+	"framework":        {"stdlib", "chi", "gin", "echo", "fiber"},
 	"auth":             {"none", "apikey", "jwt"},
 	"tls":              {"off", "proxy", "files"},
 	"rate_limit.store": {"memory"},
