@@ -37,6 +37,15 @@ var Versions = map[string]string{
 	"github.com/andybalholm/brotli": "v1.3.0",
 }
 
+// Tools are the checkers a generated project's Makefile and CI workflow run,
+// as `go run` arguments (package@version). scripts/check-generated.sh, the
+// gate on securegen's own output, runs the same versions.
+var Tools = map[string]string{
+	"staticcheck": "honnef.co/go/tools/cmd/staticcheck@v0.8.2",
+	"gosec":       "github.com/securego/gosec/v2/cmd/gosec@v2.30.0",
+	"govulncheck": "golang.org/x/vuln/cmd/govulncheck@v1.9.0",
+}
+
 // Version returns the pinned version of module and whether it is pinned.
 func Version(module string) (string, bool) {
 	v, ok := Versions[module]

@@ -120,6 +120,13 @@ var funcs = template.FuncMap{
 	"join":  strings.Join,
 	"lower": strings.ToLower,
 	"upper": strings.ToUpper,
+	"tool": func(name string) (string, error) {
+		t, ok := deps.Tools[name]
+		if !ok {
+			return "", fmt.Errorf("tool %s has no pinned version in generator/deps", name)
+		}
+		return t, nil
+	},
 	"require": func(mod string) (string, error) {
 		v, ok := deps.Version(mod)
 		if !ok {
