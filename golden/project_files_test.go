@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -20,6 +21,9 @@ func TestGeneratedMakefileTargetsRun(t *testing.T) {
 		t.Skip("end-to-end: runs make in a generated project; run without -short")
 	}
 	if _, err := exec.LookPath("make"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("make is not installed; .ci/run installs it")
+		}
 		t.Skip("make is not installed (apt-get install make); .ci/run installs it")
 	}
 	bin, err := securegenBinary()

@@ -108,6 +108,9 @@ func TestThreeWayProperties(t *testing.T) {
 func TestUnifiedAppliesWithPatch(t *testing.T) {
 	patch, err := exec.LookPath("patch")
 	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("patch(1) is not installed; .ci/run installs it")
+		}
 		t.Skip("patch(1) is not installed; install it (apt-get install patch) to run this test")
 	}
 	if Unified("a", "b", j("x", "y"), j("x", "y")) != "" {
