@@ -44,6 +44,20 @@ func freeAddr(t *testing.T) string {
 // SIGTERM and reports how the process ended.
 func startService(t *testing.T, dir, name string, env []string) (string, func() error) {
 	t.Helper()
+	s := launch(t, dir, name, env)
+	return s.url, s.stop
+}
+
+// service is a generated service running as a process.
+type service struct {
+	url  string
+	addr string
+	cmd  *exec.Cmd
+	stop func() error // SIGTERM, then wait; the exit error
+}
+
+func launch(t *testing.T, dir, name string, env []string) *service {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), name)
 	run(t, dir, "go", "build", "-o", bin, "./cmd/"+name)
 	addr := freeAddr(t)
@@ -80,7 +94,7 @@ func startService(t *testing.T, dir, name string, env []string) (string, func() 
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return url, stop
+				return &service{url: url, addr: addr, cmd: cmd, stop: stop}
 			}
 		}
 		select {
