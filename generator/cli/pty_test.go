@@ -125,6 +125,8 @@ func TestNewOnPseudoTerminal(t *testing.T) {
 	term.send("\r")
 	term.expect("Preset")
 	term.send("\r") // api
+	term.expect("Web framework")
+	term.send("\r") // stdlib
 	term.expect("Browser origins")
 	term.send("ftp://bad.example\r")
 	term.expect("has no http or https scheme")

@@ -77,10 +77,23 @@ func writeFresh(dir string, tree *render.Tree) (*Result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // no-op after a successful rename
-	res, err := writeInto(tmp, tree)
-	if err != nil {
-		return nil, err
+	// The directory is new and ours alone: no conflict, no symbolic link
+	// and no user file can be in it, so files are written directly.
+	res := &Result{}
+	for _, f := range tree.Files {
+		name := filepath.Join(tmp, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(name), dirPerm); err != nil {
+			return nil, err
+		}
+		if err := beforeWrite(f.Path); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		if err := os.WriteFile(name, f.Data, filePerm); err != nil {
+			return nil, fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		res.Written = append(res.Written, f.Path)
 	}
+	sort.Strings(res.Written)
 	if err := os.Chmod(tmp, dirPerm); err != nil {
 		return nil, err
 	}
