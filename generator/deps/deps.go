@@ -19,13 +19,12 @@ var Versions = map[string]string{
 	"github.com/go-chi/chi/v5": "v5.5.0",
 
 	// gin, and the minimums its own go.mod leaves vulnerable
-	"github.com/gin-gonic/gin":    "v1.12.0",
-	"github.com/gin-contrib/cors": "v1.7.7",
-	"golang.org/x/net":            "v0.62.0",
-	"golang.org/x/crypto":         "v0.59.0",
-	"golang.org/x/text":           "v0.44.0",
-	"golang.org/x/sys":            "v0.50.0",
-	"github.com/quic-go/quic-go":  "v0.65.0",
+	"github.com/gin-gonic/gin":   "v1.12.0",
+	"golang.org/x/net":           "v0.62.0",
+	"golang.org/x/crypto":        "v0.59.0",
+	"golang.org/x/text":          "v0.44.0",
+	"golang.org/x/sys":           "v0.50.0",
+	"github.com/quic-go/quic-go": "v0.65.0",
 
 	// echo: v5, since v4 has advisories without a fix
 	"github.com/labstack/echo/v5": "v5.4.5",
