@@ -37,21 +37,25 @@ func run(t *testing.T, dir string, name string, args ...string) string {
 	return string(out)
 }
 
-// combinations lists every preset × auth that this version generates, plus
-// a short rate limit with credentials and trusted proxies.
+// combinations lists every framework × preset × auth that this version
+// generates, plus, per framework, a short rate limit with credentials,
+// trusted proxies and plain HTTP.
 func combinations() [][]string {
 	var out [][]string
-	for _, preset := range render.Supported["preset"] {
-		for _, auth := range render.Supported["auth"] {
-			args := []string{"--preset", preset, "--auth", auth}
-			if preset == "api" {
-				args = append(args, "--origins", "https://app.example.com")
+	for _, fw := range render.Supported["framework"] {
+		for _, preset := range render.Supported["preset"] {
+			for _, auth := range render.Supported["auth"] {
+				args := []string{"--framework", fw, "--preset", preset, "--auth", auth}
+				if preset == "api" {
+					args = append(args, "--origins", "https://app.example.com")
+				}
+				out = append(out, args)
 			}
-			out = append(out, args)
 		}
+		out = append(out, []string{"--framework", fw, "--preset", "api", "--auth", "none", "--origins", "https://app.example.com,http://localhost:3000",
+			"--credentials", "--rate-limit", "5/1m", "--trusted-proxies", "10.0.0.0/8", "--tls", "off"})
 	}
-	return append(out, []string{"--preset", "api", "--auth", "none", "--origins", "https://app.example.com,http://localhost:3000",
-		"--credentials", "--rate-limit", "5/1m", "--trusted-proxies", "10.0.0.0/8", "--tls", "off"})
+	return out
 }
 
 // Every supported combination, generated as a user would (go mod tidy
@@ -66,8 +70,8 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range combinations() {
-		name := strings.Join([]string{args[1], args[3]}, "-")
-		if len(args) > 6 {
+		name := strings.Join([]string{args[1], args[3], args[5]}, "-")
+		if len(args) > 8 {
 			name += "-credentials-5per1m"
 		}
 		t.Run(name, func(t *testing.T) {
@@ -83,7 +87,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
-			url, stop := startService(t, dir, "svc", serviceEnv(args[3]))
+			url, stop := startService(t, dir, "svc", serviceEnv(args[5]))
 			probeService(t, bin, dir, url)
 			if err := stop(); err != nil {
 				t.Errorf("after SIGTERM: %v, want exit status 0", err)
