@@ -32,8 +32,20 @@ var Versions = map[string]string{
 	// fiber, named exactly (@latest resolved to a vulnerable v3.1.0), and
 	// the minimums of its compression dependencies
 	"github.com/gofiber/fiber/v3":   "v3.4.0",
+	"github.com/valyala/fasthttp":   "v1.72.0",
 	"github.com/klauspost/compress": "v1.20.4",
 	"github.com/andybalholm/brotli": "v1.3.0",
+
+	// rate_limit.store redis: the client and GCRA on top of it
+	"github.com/redis/go-redis/v9":       "v9.23.0",
+	"github.com/go-redis/redis_rate/v10": "v10.0.1",
+}
+
+// GoVersions raises the go directive of a project that requires one of these
+// modules to the version the module's own go.mod asks for, which `go mod
+// tidy` would otherwise raise it to after generation.
+var GoVersions = map[string]string{
+	"github.com/redis/go-redis/v9": "1.26.0",
 }
 
 // Tools are the checkers a generated project's Makefile and CI workflow run,
