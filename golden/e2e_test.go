@@ -75,6 +75,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			name += "-credentials-5per1m"
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // two at a time on two cores: builds overlap with probes
 			work := t.TempDir()
 			run(t, work, bin, append([]string{"new", "svc", "--module", "example.com/svc", "--yes"}, args...)...)
 			dir := filepath.Join(work, "svc")
