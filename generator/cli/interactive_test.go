@@ -36,7 +36,7 @@ func TestNewInteractiveScripted(t *testing.T) {
 			t.Errorf("question %s has no ? help", q.Key)
 		}
 	}
-	want := "module name preset framework cors.origins cors.credentials rate_limit tls trusted_proxies body_limit"
+	want := "module name preset framework cors.origins cors.credentials rate_limit rate_limit.store tls trusted_proxies body_limit"
 	if got := strings.Join(asked, " "); got != want {
 		t.Errorf("asked %s\nwant  %s", got, want)
 	}

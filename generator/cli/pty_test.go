@@ -135,6 +135,8 @@ func TestNewOnPseudoTerminal(t *testing.T) {
 	term.send("\r")
 	term.expect("Rate limit per client")
 	term.send("\r") // 100/15m
+	term.expect("Rate limit store")
+	term.send("\r") // memory
 	term.expect("TLS")
 	term.send("\r")
 	term.expect("Trusted proxy networks")

@@ -9,6 +9,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -100,14 +102,6 @@ func PlanRegen(dir string, rec *Recorded, full *render.Tree, installed string, f
 		return nil, err
 	}
 	defer root.Close()
-	read := func(p string) ([]byte, bool, error) {
-		data, err := root.ReadFile(p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, false, nil
-		}
-		return data, err == nil, err
-	}
-
 	fresh := map[string]render.File{}
 	for _, f := range full.Files {
 		fresh[f.Path] = f
@@ -120,6 +114,50 @@ func PlanRegen(dir string, rec *Recorded, full *render.Tree, installed string, f
 		if f.Path != ManifestName && !strings.HasPrefix(f.Path, BaseDir+"/") {
 			paths[f.Path] = true
 		}
+	}
+
+	// Read every file the plan may look at up front, in parallel: each read
+	// through root is a chain of openat calls. Errors are kept and returned
+	// only when the plan asks for that file.
+	type readResult struct {
+		data []byte
+		err  error
+	}
+	want := map[string]bool{}
+	for p := range paths {
+		want[p], want[BaseDir+"/"+p] = true, true
+	}
+	for _, f := range full.Files {
+		want[f.Path] = true
+	}
+	names := make([]string, 0, len(want))
+	for p := range want {
+		names = append(names, p)
+	}
+	results := make([]readResult, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(8, len(names)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(names); i = int(next.Add(1) - 1) {
+				results[i].data, results[i].err = root.ReadFile(names[i])
+			}
+		})
+	}
+	wg.Wait()
+	prefetched := make(map[string]readResult, len(names))
+	for i, p := range names {
+		prefetched[p] = results[i]
+	}
+	read := func(p string) ([]byte, bool, error) {
+		r, ok := prefetched[p]
+		if !ok {
+			r.data, r.err = root.ReadFile(p)
+		}
+		if errors.Is(r.err, fs.ErrNotExist) {
+			return nil, false, nil
+		}
+		return r.data, r.err == nil, r.err
 	}
 
 	plan := &Plan{Dir: dir}

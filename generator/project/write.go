@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/securegen/securegen/generator/render"
 )
@@ -79,19 +81,41 @@ func writeFresh(dir string, tree *render.Tree) (*Result, error) {
 	defer os.RemoveAll(tmp) // no-op after a successful rename
 	// The directory is new and ours alone: no conflict, no symbolic link
 	// and no user file can be in it, so files are written directly.
+	// Directories are made once each; the files, whose creation is most of
+	// the time, are written in parallel.
 	res := &Result{}
+	made := map[string]bool{}
 	for _, f := range tree.Files {
-		name := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(name), dirPerm); err != nil {
-			return nil, err
+		dir := filepath.Dir(filepath.Join(tmp, filepath.FromSlash(f.Path)))
+		if !made[dir] {
+			if err := os.MkdirAll(dir, dirPerm); err != nil {
+				return nil, err
+			}
+			made[dir] = true
 		}
 		if err := beforeWrite(f.Path); err != nil {
 			return nil, fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		if err := os.WriteFile(name, f.Data, filePerm); err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.Path, err)
-		}
 		res.Written = append(res.Written, f.Path)
+	}
+	errs := make([]error, len(tree.Files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(8, len(tree.Files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(tree.Files); i = int(next.Add(1) - 1) {
+				f := tree.Files[i]
+				if err := os.WriteFile(filepath.Join(tmp, filepath.FromSlash(f.Path)), f.Data, filePerm); err != nil {
+					errs[i] = fmt.Errorf("write %s: %w", f.Path, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	sort.Strings(res.Written)
 	if err := os.Chmod(tmp, dirPerm); err != nil {

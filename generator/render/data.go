@@ -20,7 +20,7 @@ type Data struct {
 	BodyLimit      int64    // bytes
 	BodyLimitText  string   // the same as the user wrote it, canonical, e.g. "1MiB"
 
-	GoVersion        string // go directive for go.mod, e.g. "1.25.0"
+	GoVersion        string // go directive for go.mod, e.g. "1.25.0"; raised after rendering for modules in deps.GoVersions
 	GeneratorVersion string // securegen version that rendered the project
 }
 
@@ -31,5 +31,5 @@ type RateLimit struct {
 	Requests int    // N
 	Seconds  int64  // window length in seconds
 	Scope    string // path prefix the limit applies to, e.g. "/api/"
-	Store    string // "memory" (later: "redis")
+	Store    string // "memory" or "redis"
 }

@@ -8,13 +8,17 @@ import (
 	"go/format"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"text/template"
 	"time"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 
 	"github.com/securegen/securegen/generator/deps"
 	"github.com/securegen/securegen/generator/spec"
@@ -61,7 +65,7 @@ var Supported = map[string][]string{
 	"framework":        {"stdlib", "chi", "gin", "echo", "fiber"},
 	"auth":             {"none", "apikey", "jwt"},
 	"tls":              {"off", "proxy", "files"},
-	"rate_limit.store": {"memory"},
+	"rate_limit.store": {"memory", "redis"},
 	"preset":           {"api", "internal"},
 }
 
@@ -152,22 +156,40 @@ func Render(d Data) (*Tree, error) {
 			return nil, fmt.Errorf("templates for %s: %w", root, err)
 		}
 	}
-	t := &Tree{}
-	for out, src := range sources {
-		data, err := renderFile(src, out, d)
-		if err != nil {
-			return nil, err
+	outs := make([]string, 0, len(sources))
+	for out := range sources {
+		outs = append(outs, out)
+	}
+	sort.Strings(outs)
+	// Templates render independently and most of the time goes to gofmt:
+	// render them on every CPU. The tree and the error reported (the first
+	// by output path) do not depend on the order the work finishes in.
+	datas := make([][]byte, len(outs))
+	errs := make([]error, len(outs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(outs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(outs); i = int(next.Add(1) - 1) {
+				datas[i], errs[i] = renderFile(sources[outs[i]], outs[i], d)
+			}
+		})
+	}
+	wg.Wait()
+	t := &Tree{Files: make([]File, 0, len(outs))}
+	for i, out := range outs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if len(bytes.TrimSpace(data)) == 0 {
+		if len(bytes.TrimSpace(datas[i])) == 0 {
 			continue
 		}
 		owner := Managed
 		if userOwned[out] {
 			owner = UserOwned
 		}
-		t.Files = append(t.Files, File{Path: out, Data: data, Owner: owner})
+		t.Files = append(t.Files, File{Path: out, Data: datas[i], Owner: owner})
 	}
-	sort.Slice(t.Files, func(i, j int) bool { return t.Files[i].Path < t.Files[j].Path })
 	return t, nil
 }
 
@@ -198,6 +220,13 @@ func renderFile(src, out string, d Data) ([]byte, error) {
 		f, err := modfile.Parse(out, data, nil)
 		if err != nil {
 			return nil, fmt.Errorf("template %s renders an invalid go.mod: %w", src, err)
+		}
+		for _, r := range f.Require {
+			if v, ok := deps.GoVersions[r.Mod.Path]; ok && f.Go != nil && semver.Compare("v"+v, "v"+f.Go.Version) > 0 {
+				if err := f.AddGoStmt(v); err != nil {
+					return nil, fmt.Errorf("template %s: go %s for %s: %w", src, v, r.Mod.Path, err)
+				}
+			}
 		}
 		f.Cleanup()
 		return modfile.Format(f.Syntax), nil
