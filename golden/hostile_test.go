@@ -66,7 +66,7 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 		t.Run(fw, func(t *testing.T) {
 			work := t.TempDir()
 			run(t, work, bin, "new", "svc", "--module", "example.com/svc", "--framework", fw, "--auth", "none",
-				"--origins", "https://app.example.com", "--rate-limit", "100000/1h", "--yes")
+				"--origins", "https://app.example.com", "--rate-limit", "1000000/1h", "--yes")
 			dir := filepath.Join(work, "svc")
 			s := launch(t, dir, "svc", []string{"TRUSTED_PROXIES=127.0.0.1/32", "RATE_LIMIT_MAX_CLIENTS=1000",
 				"ACCESS_LOG=off", "SHUTDOWN_TIMEOUT=10s"})
