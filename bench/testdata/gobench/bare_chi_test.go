@@ -5,9 +5,8 @@ package server
 // same request and writer, the router serving handlers.Hello alone.
 
 import (
-	"testing"
-
 	"net/http"
+	"testing"
 
 	"github.com/go-chi/chi/v5"
 

@@ -5,9 +5,8 @@ package server
 // same request and writer, the router serving handlers.Hello alone.
 
 import (
-	"testing"
-
 	"net/http"
+	"testing"
 
 	"example.com/bench/internal/handlers"
 )
