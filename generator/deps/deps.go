@@ -36,6 +36,14 @@ var Versions = map[string]string{
 	"github.com/klauspost/compress": "v1.20.4",
 	"github.com/andybalholm/brotli": "v1.3.0",
 
+	// auth session and oidc: server-side sessions; argon2id (x/crypto, above)
+	"github.com/alexedwards/scs/v2": "v2.9.0",
+	// auth oidc: the OpenID Connect client, its OAuth 2 flow and JOSE,
+	// raised above the versions go-oidc asks for
+	"github.com/coreos/go-oidc/v3":  "v3.21.0",
+	"golang.org/x/oauth2":           "v0.38.0",
+	"github.com/go-jose/go-jose/v4": "v4.1.9",
+
 	// rate_limit.store redis: the client and GCRA on top of it
 	"github.com/redis/go-redis/v9":       "v9.23.0",
 	"github.com/go-redis/redis_rate/v10": "v10.0.1",

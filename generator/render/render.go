@@ -63,10 +63,10 @@ func (t *Tree) Lookup(p string) (File, bool) {
 // Supported is the part of the answers model this version renders.
 var Supported = map[string][]string{
 	"framework":        {"stdlib", "chi", "gin", "echo", "fiber"},
-	"auth":             {"none", "apikey", "jwt"},
-	"tls":              {"off", "proxy", "files"},
+	"auth":             {"none", "apikey", "jwt", "session", "oidc"},
+	"tls":              {"off", "proxy", "files", "autocert"},
 	"rate_limit.store": {"memory", "redis"},
-	"preset":           {"api", "internal"},
+	"preset":           {"api", "spa-backend", "internal"},
 }
 
 // Check reports answers that are valid but not yet rendered by this version.
@@ -193,23 +193,37 @@ func Render(d Data) (*Tree, error) {
 	return t, nil
 }
 
+// isStatic reports whether a template has no actions: it renders as its
+// own text, whatever the data.
+func isStatic(text []byte) bool {
+	return !bytes.Contains(text, []byte("{{"))
+}
+
 func renderFile(src, out string, d Data) ([]byte, error) {
 	text, err := fs.ReadFile(templates.FS, src)
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := template.New(path.Base(src)).Funcs(funcs).Option("missingkey=error").Parse(string(text))
-	if err != nil {
-		return nil, fmt.Errorf("template %s: %w", src, err)
+	data, static := text, isStatic(text)
+	if !static {
+		tmpl, err := template.New(path.Base(src)).Funcs(funcs).Option("missingkey=error").Parse(string(text))
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", src, err)
+		}
+		var buf bytes.Buffer
+		buf.Grow(len(text))
+		if err := tmpl.Execute(&buf, d); err != nil {
+			return nil, fmt.Errorf("template %s: %w", src, err)
+		}
+		data = buf.Bytes()
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, d); err != nil {
-		return nil, fmt.Errorf("template %s: %w", src, err)
-	}
-	data := buf.Bytes()
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, nil
+	case static && strings.HasSuffix(out, ".go"):
+		// Already gofmt-clean (TestStaticTemplatesFormatted), and formatting
+		// is most of the time a render takes.
+		return data, nil
 	case strings.HasSuffix(out, ".go"):
 		formatted, err := format.Source(data)
 		if err != nil {
