@@ -37,25 +37,44 @@ func run(t *testing.T, dir string, name string, args ...string) string {
 	return string(out)
 }
 
-// combinations lists every framework × preset × auth that this version
-// generates, plus, per framework, a short rate limit with credentials,
-// trusted proxies and plain HTTP.
+// combinations lists, per framework, every preset with its own auth and
+// the other auth modes on the api preset (so every framework × preset and
+// every framework × auth is covered), plus a short rate limit with
+// credentials, trusted proxies and plain HTTP.
 func combinations() [][]string {
 	var out [][]string
 	for _, fw := range render.Supported["framework"] {
-		for _, preset := range render.Supported["preset"] {
-			for _, auth := range render.Supported["auth"] {
-				args := []string{"--framework", fw, "--preset", preset, "--auth", auth}
-				if preset == "api" {
-					args = append(args, "--origins", "https://app.example.com")
-				}
-				out = append(out, args)
+		for _, c := range [][2]string{
+			{"api", "jwt"}, {"api", "none"}, {"api", "oidc"},
+			{"internal", "apikey"},
+			{"spa-backend", "session"},
+		} {
+			args := []string{"--framework", fw, "--preset", c[0], "--auth", c[1]}
+			if c[0] == "api" {
+				args = append(args, "--origins", "https://app.example.com")
 			}
+			out = append(out, args)
 		}
 		out = append(out, []string{"--framework", fw, "--preset", "api", "--auth", "none", "--origins", "https://app.example.com,http://localhost:3000",
 			"--credentials", "--rate-limit", "5/1m", "--trusted-proxies", "10.0.0.0/8", "--tls", "off"})
 	}
 	return out
+}
+
+func TestCombinationsCoverEverything(t *testing.T) {
+	seen := map[string]bool{}
+	for _, args := range combinations() {
+		for i := 0; i+1 < len(args); i += 2 {
+			seen[args[i]+"="+args[i+1]] = true
+		}
+	}
+	for _, key := range []string{"framework", "preset", "auth"} {
+		for _, v := range render.Supported[key] {
+			if !seen["--"+key+"="+v] {
+				t.Errorf("no end-to-end case has --%s %s", key, v)
+			}
+		}
+	}
 }
 
 // Every supported combination, generated as a user would (go mod tidy
@@ -89,6 +108,9 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
 			url, stop := startService(t, dir, "svc", serviceEnv(args[5]))
+			if args[5] == "session" {
+				checkSessions(t, url) // before the probe spends the /api/ budget
+			}
 			probeService(t, bin, dir, url)
 			if err := stop(); err != nil {
 				t.Errorf("after SIGTERM: %v, want exit status 0", err)

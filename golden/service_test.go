@@ -25,6 +25,11 @@ func serviceEnv(auth string) []string {
 	case "apikey":
 		sum := sha256.Sum256([]byte("test-api-key-0123456789abcdef0123456789"))
 		return []string{"API_KEY_HASHES=" + hex.EncodeToString(sum[:])}
+	case "oidc":
+		// The provider is discovered at the first sign-in, which these
+		// tests leave to the project's own (oidc_test.go).
+		return []string{"OIDC_ISSUER_URL=https://login.example.com", "OIDC_CLIENT_ID=svc",
+			"OIDC_CLIENT_SECRET=" + strings.Repeat("c", 32), "OIDC_REDIRECT_URL=https://api.example.com/api/auth/callback"}
 	}
 	return nil
 }

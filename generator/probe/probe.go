@@ -15,6 +15,7 @@
 //	OPTIONS /api/echo preflights                 CORS preflight answers
 //	GET     /api/me without credentials          401 JSON (services with auth)
 //	GET     /api/hello until refused             429 (only with CheckRateLimit)
+//	(every response)                     each Set-Cookie Secure, HttpOnly, SameSite=Lax or Strict
 //
 // No response body may hold a stack trace or internal detail. A 500 cannot be
 // provoked from outside a healthy service; its check is reported as skipped.
@@ -210,6 +211,7 @@ type prober struct {
 	allowed []string    // origins to probe as allowed
 	denied  []string    // origins to probe as disallowed
 	cors    []*response // every response to a request with an Origin
+	cookies []*response // every response that set a cookie
 	// limiting is set while the rate-limit check runs: a 429 is what it
 	// looks for, while any other check that meets one could not run.
 	limiting bool
@@ -254,6 +256,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	p.checkAuth(ctx)
 	p.checkRateLimit(ctx)
 	p.checkWildcardCredentials()
+	p.checkCookies()
 	p.report.count()
 	return p.report, nil
 }
@@ -321,6 +324,9 @@ func (p *prober) do(ctx context.Context, r request) *response {
 	res.body, res.err = io.ReadAll(io.LimitReader(resp.Body, maxBodyRead))
 	if r.header.Get("Origin") != "" {
 		p.cors = append(p.cors, res)
+	}
+	if len(resp.Header["Set-Cookie"]) > 0 {
+		p.cookies = append(p.cookies, res)
 	}
 	return res
 }

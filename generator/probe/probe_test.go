@@ -226,6 +226,20 @@ func TestProbeWeakServers(t *testing.T) {
 			wantGot: "X-Frame-Options sent 2 times",
 		},
 		{
+			name:    "a cookie without Secure, HttpOnly and SameSite",
+			weaken:  func(s *refService) { s.extra = http.Header{"Set-Cookie": {"sid=abc123; Path=/"}} },
+			want:    []string{"cookies/attributes"},
+			wantGot: `cookie "sid" lacks Secure, HttpOnly, SameSite=Lax or Strict`,
+		},
+		{
+			name: "a cookie with SameSite=None",
+			weaken: func(s *refService) {
+				s.extra = http.Header{"Set-Cookie": {"sid=abc123; Path=/; Secure; HttpOnly; SameSite=None"}}
+			},
+			want:    []string{"cookies/attributes"},
+			wantGot: `lacks SameSite=Lax or Strict`,
+		},
+		{
 			name:    "preflight allows any requested header",
 			weaken:  func(s *refService) { s.echoReqHeaders = true },
 			want:    allOrigins("preflight/unlisted-header"),
