@@ -77,7 +77,7 @@ for fw in "${frameworks[@]}"; do
   for c in "${cases[@]}"; do
     read -r preset auth extra <<<"$c"
     name="$fw-$preset-$auth"
-    [ -z "$extra" ] || name="$name$(printf '%s' "$extra" | sed 's/--[a-z-]* /-/g')"
+    [ -z "$extra" ] || name="$name$(printf '%s' "$extra" | sed 's/--[a-z-]* /-/g; s/ //g')"
     # shellcheck disable=SC2086 # extra holds several flags
     dir="$work/$name"
     "$securegen" new "$dir" --module "example.com/$name" --framework "$fw" --preset "$preset" --auth "$auth" \
