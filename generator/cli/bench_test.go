@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -47,5 +46,4 @@ func BenchmarkVersion(b *testing.B) {
 	for b.Loop() {
 		benchRun(b, "version")
 	}
-	_ = os.Stdout
 }

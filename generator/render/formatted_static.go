@@ -12,6 +12,7 @@ var formattedStatic = map[string]string{
 	"common/internal/httpjson/decode.go.tmpl":         "feec6bfa00fb8876dab621e71607223c0d5d6049ad5ce929da1bda1aee19d05b",
 	"common/internal/httpjson/httpjson.go.tmpl":       "dd844c28ec61334a87568f18c758d3bcfcfb092876b99d93dedf649ac36dc83f",
 	"common/internal/security/clientip.go.tmpl":       "056874b387aaac03d309bff98649e798431f5e7e5106405f2e5e3bce71135890",
+	"common/internal/security/clientip_test.go.tmpl":  "c62fc1597f0457b2603475a752189aa7232eced6920590f32c012c1ccdd559b0",
 	"common/internal/security/headers.go.tmpl":        "4470987a502de2fbd58c8ebf5d7379119dc46861ffc2ea95800cc403213dc036",
 	"common/internal/security/ratelimit_test.go.tmpl": "90ac6853b9eb4f15c63a63fe7597cad98c46c2547bc526f3140e04555042c529",
 	"common/internal/security/requestid.go.tmpl":      "52d23c13604ad97b1d8a57f5f23f20b45018dbcbd12ca17426a8118a546f48d5",
