@@ -208,7 +208,7 @@ func TestRedisStoreAcrossInstances(t *testing.T) {
 			redis := startRedis(t, redisPath, "")
 			work := t.TempDir()
 			run(t, work, bin, "new", "svc", "--module", "example.com/svc", "--yes", "--framework", fw,
-				"--rate-limit-store", "redis", "--rate-limit", "10/1m", "--auth", "none")
+				"--rate-limit-store", "redis", "--rate-limit", "10/1m", "--preset", "spa-backend") // sessions in Redis too
 			dir := filepath.Join(work, "svc")
 			redisURL := "REDIS_URL=redis://" + redis.addr + "/0"
 
