@@ -22,7 +22,8 @@ func newPresetsCmd(sys *IO) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				first, _, _ := strings.Cut(p.Description, ":")
+				first, _, _ := strings.Cut(p.Description, ":") // "Title: details"
+				first, _, _ = strings.Cut(first, "\n")
 				fmt.Fprintf(w, "%s\t%s\n", p.Name, first)
 			}
 			return w.Flush()
