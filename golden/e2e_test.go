@@ -25,6 +25,20 @@ var securegenBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// endToEnd skips t under -short, saying what it does, and otherwise returns
+// the securegen binary the end-to-end tests run.
+func endToEnd(t *testing.T, what string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: " + what + "; run without -short")
+	}
+	bin, err := securegenBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
 // run runs a command in dir and fails the test with its output if it fails.
 func run(t *testing.T, dir string, name string, args ...string) string {
 	t.Helper()
@@ -81,13 +95,7 @@ func TestCombinationsCoverEverything(t *testing.T) {
 // included), is gofmt-clean, builds, vets and passes its own tests, and the
 // running service passes `securegen probe --rate-limit`.
 func TestGeneratedServicesBuildAndPass(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: generates, tidies, builds and tests every combination; run without -short")
-	}
-	bin, err := securegenBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := endToEnd(t, "generates, tidies, builds and tests every combination")
 	for _, args := range combinations() {
 		name := strings.Join([]string{args[1], args[3], args[5]}, "-")
 		if len(args) > 8 {

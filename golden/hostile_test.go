@@ -55,13 +55,7 @@ func fds(t *testing.T, pid int) int {
 // connections behind, and SIGTERM lets an in-flight request finish while
 // refusing new connections, then exits 0.
 func TestGeneratedServiceUnderHostileInput(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: builds and attacks a generated service per framework; run without -short")
-	}
-	bin, err := securegenBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := endToEnd(t, "builds and attacks a generated service per framework")
 	for _, fw := range render.Supported["framework"] {
 		t.Run(fw, func(t *testing.T) {
 			work := t.TempDir()

@@ -17,18 +17,12 @@ import (
 // The generated Makefile's targets run: gofmt check, vet, tests with the
 // race detector, and a static build.
 func TestGeneratedMakefileTargetsRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: runs make in a generated project; run without -short")
-	}
+	bin := endToEnd(t, "runs make in a generated project")
 	if _, err := exec.LookPath("make"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("make is not installed; .ci/run installs it")
 		}
 		t.Skip("make is not installed (apt-get install make); .ci/run installs it")
-	}
-	bin, err := securegenBinary()
-	if err != nil {
-		t.Fatal(err)
 	}
 	work := t.TempDir()
 	run(t, work, bin, "new", "svc", "--module", "example.com/svc", "--auth", "none", "--yes")

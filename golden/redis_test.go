@@ -195,14 +195,8 @@ func spend(t *testing.T, instances []*service, client ...string) {
 // failure policy holds and /readyz says not ready; when Redis returns,
 // limiting resumes.
 func TestRedisStoreAcrossInstances(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: generates services and runs them against redis-server; run without -short")
-	}
+	bin := endToEnd(t, "generates services and runs them against redis-server")
 	redisPath := redisServerPath(t)
-	bin, err := securegenBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, fw := range render.Supported["framework"] {
 		t.Run(fw, func(t *testing.T) {
 			redis := startRedis(t, redisPath, "")

@@ -13,13 +13,7 @@ import (
 // 1.1 refused, the headers on HTTPS responses) and exercise the autocert
 // redirect listener, host policy and cache directory, all on 127.0.0.1.
 func TestTLSModesPassTheirOwnTests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: generates, tidies and tests a project per framework and TLS mode; run without -short")
-	}
-	bin, err := securegenBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := endToEnd(t, "generates, tidies and tests a project per framework and TLS mode")
 	for _, fw := range render.Supported["framework"] {
 		for _, mode := range []string{"files", "autocert"} {
 			t.Run(fw+"-"+mode, func(t *testing.T) {
