@@ -59,8 +59,11 @@ limit itself (N requests pass with the RateLimit fields, the next gets 429
 with Retry-After).
 
 What the service should do comes from the project's securegen.yaml
-(--manifest) and the flags, which override it. Without either, no origin is
-allowed, and the rate limit and auth checks are skipped.
+(--manifest) and the flags, which override it. Run inside a project without
+--manifest and without expectation flags (--origins, --credentials, --limit,
+--body-limit, --auth), the probe reads ./securegen.yaml and says so on
+stderr. Without a manifest or flags, no origin is allowed, and the rate
+limit and auth checks are skipped.
 
 --rate-limit spends the probing client's quota for the whole window: run it
 against a service you own, not one your users depend on right now.
@@ -114,13 +117,33 @@ func (o *probeOptions) config() (probe.Config, error) {
 	if _, err := probe.ParseURL(o.url, o.allowRemote); err != nil {
 		return cfg, usageErr("%v", err)
 	}
+	found := false
+	if o.manifest == "" {
+		o.manifest = o.projectManifest()
+		found = o.manifest != ""
+	}
 	if o.manifest != "" {
+		source := "--manifest " + o.manifest
+		if found {
+			source = "./" + o.manifest
+		}
 		data, err := readLimited(o.manifest, maxManifestSize)
 		if err != nil {
-			return cfg, usageErr("--manifest: %v", err)
+			return cfg, usageErr("%s: %v", source, err)
 		}
 		if err := probe.ParseManifest(data, &cfg); err != nil {
-			return cfg, usageErr("--manifest %s: %v", o.manifest, err)
+			return cfg, usageErr("%s: %v", source, err)
+		}
+		if found {
+			origins := strings.Join(cfg.Origins, ",")
+			if origins == "" {
+				origins = "none"
+			}
+			auth := cfg.Auth
+			if auth == "" {
+				auth = "none"
+			}
+			fmt.Fprintf(o.sys.Err, "securegen: probe: expectations from ./%s (origins %s, limit %s, auth %s); --manifest FILE or the flags choose others\n", o.manifest, origins, limitText(cfg.Limit), auth)
 		}
 	}
 	if o.changed("origins") {
@@ -164,6 +187,39 @@ func (o *probeOptions) config() (probe.Config, error) {
 		return cfg, usageErr("--timeout %s is not a positive duration; use e.g. 10s", o.timeout)
 	}
 	return cfg, nil
+}
+
+// limitText prints l as N/WINDOW the way securegen.yaml writes it (1m,
+// not 1m0s).
+func limitText(l probe.Limit) string {
+	s := l.String()
+	for _, unit := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, unit) {
+			s = strings.TrimSuffix(s, unit) + unit[:1]
+		}
+	}
+	return s
+}
+
+// expectationFlags are the flags that say what the service should do; any
+// of them keeps the probe from reading ./securegen.yaml on its own.
+var expectationFlags = []string{"origins", "credentials", "limit", "body-limit", "auth"}
+
+// projectManifest returns securegen.yaml when the probe runs inside a
+// project and neither --manifest nor an expectation flag was given;
+// otherwise "".
+func (o *probeOptions) projectManifest() string {
+	const name = "securegen.yaml"
+	if _, err := os.Stat(name); err != nil {
+		return ""
+	}
+	for _, f := range expectationFlags {
+		if o.changed(f) {
+			fmt.Fprintf(o.sys.Err, "securegen: probe: the expectations come from the flags only; ./%s is not read (add --manifest %s to combine them)\n", name, name)
+			return ""
+		}
+	}
+	return name
 }
 
 // checkOrigin accepts "*" or an origin scheme://host[:port].

@@ -202,3 +202,18 @@ func TestProbeCmdUnreachable(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and cannot reach", code, errs)
 	}
 }
+
+// Inside a project, without --manifest or expectation flags, the probe
+// expects what ./securegen.yaml records.
+func TestProbeCmdProjectManifest(t *testing.T) {
+	t.Chdir(filepath.Dir(writeManifest(t, probeManifest)))
+	got := fakeProbe(t)
+	code, _, errs := runCLI(t, "probe", "http://127.0.0.1:8080", "--rate-limit")
+	want := probe.Config{URL: "http://127.0.0.1:8080", Origins: []string{"https://app.example.com"}, Credentials: true, Limit: probe.Limit{Requests: 100, Window: 15 * time.Minute}, LimitScope: "/api/", BodyLimit: 512 << 10, Auth: "session", CheckRateLimit: true, Timeout: probe.DefaultTimeout}
+	if code != ExitOK || !reflect.DeepEqual(*got, want) {
+		t.Errorf("exit %d, stderr %q\nconfig\n got  %+v\n want %+v", code, errs, *got, want)
+	}
+	if !strings.Contains(errs, "expectations from ./securegen.yaml (origins https://app.example.com, limit 100/15m, auth session)") {
+		t.Errorf("stderr %q does not name ./securegen.yaml", errs)
+	}
+}
