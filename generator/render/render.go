@@ -4,8 +4,6 @@ package render
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"go/format"
 	"io/fs"
@@ -201,28 +199,13 @@ func isStatic(text []byte) bool {
 	return !bytes.Contains(text, []byte("{{"))
 }
 
-// isFormatted reports whether the static Go template src, whose text is
-// text, is known to be gofmt-clean: formatting is most of the time a render
-// takes, and a static template renders the same text every time. The
-// knowledge is recorded by content (formattedStatic), so a template
-// changed since then is formatted again, never written unformatted.
-func isFormatted(src string, text []byte) bool {
-	sum, ok := formattedStatic[src]
-	return ok && sum == staticSum(text)
-}
-
-func staticSum(text []byte) string {
-	sum := sha256.Sum256(text)
-	return hex.EncodeToString(sum[:])
-}
-
 func renderFile(src, out string, d Data) ([]byte, error) {
 	text, err := fs.ReadFile(templates.FS, src)
 	if err != nil {
 		return nil, err
 	}
-	data, static := text, isStatic(text)
-	if !static {
+	data := text
+	if !isStatic(text) {
 		tmpl, err := template.New(path.Base(src)).Funcs(funcs).Option("missingkey=error").Parse(string(text))
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", src, err)
@@ -237,8 +220,6 @@ func renderFile(src, out string, d Data) ([]byte, error) {
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
 		return nil, nil
-	case static && strings.HasSuffix(out, ".go") && isFormatted(src, text):
-		return data, nil // gofmt would return it unchanged
 	case strings.HasSuffix(out, ".go"):
 		formatted, err := format.Source(data)
 		if err != nil {
