@@ -155,6 +155,10 @@ func runNew(o *newOptions) error {
 	for _, f := range tree.Files {
 		res.Files = append(res.Files, fileResult{Path: f.Path, Owner: string(f.Owner), Bytes: len(f.Data)})
 	}
+	gomod, _ := tree.Lookup("go.mod")
+	if w := warnGoVersion(o.sys, gomod.Data, false); w != "" {
+		res.Warnings = append(res.Warnings, w)
+	}
 	if !o.dryRun {
 		if _, err := project.Write(o.dir, tree, o.force); err != nil {
 			return err
@@ -164,6 +168,11 @@ func runNew(o *newOptions) error {
 				return fmt.Errorf("the project is written to %s, but go mod tidy failed: %w; fix the cause and run go mod tidy there", o.dir, err)
 			}
 			res.Tidied = true
+			if raised := goModAfterTidy(o.dir, gomod.Data); raised != nil {
+				if w := warnGoVersion(o.sys, raised, true); w != "" {
+					res.Warnings = append(res.Warnings, w)
+				}
+			}
 		}
 	}
 	res.NextSteps = nextSteps(o.dir, a, res.Tidied)

@@ -16,6 +16,7 @@ type newResult struct {
 	Answers   spec.Answers `json:"answers"`
 	Files     []fileResult `json:"files"`
 	Tidied    bool         `json:"tidied"`
+	Warnings  []string     `json:"warnings,omitempty"`
 	NextSteps []string     `json:"next_steps"`
 }
 
