@@ -53,6 +53,10 @@ func nextSteps(dir string, a spec.Answers, tidied bool) []string {
 	case "apikey":
 		steps = append(steps, "export API_KEY_HASHES=\"$(printf %s \"$YOUR_API_KEY\" | sha256sum | cut -d' ' -f1)\"")
 	}
+	if a.TLS == "proxy" && len(a.TrustedProxies) == 0 {
+		// Required with TLS at a proxy: its addresses, or none without one.
+		steps = append(steps, "export TRUSTED_PROXIES=none  # in production: your TLS proxy's CIDRs, such as 10.0.0.0/8")
+	}
 	steps = append(steps, "go test ./...", "ADDR=127.0.0.1:8080 go run ./cmd/"+a.Name, "read README.md for every setting")
 	return steps
 }
