@@ -44,6 +44,12 @@ var Versions = map[string]string{
 	"golang.org/x/oauth2":           "v0.38.0",
 	"github.com/go-jose/go-jose/v4": "v4.1.9",
 
+	// db sqlite and postgres: the drivers (modernc's SQLite is pure Go, so
+	// the binary stays CGO_ENABLED=0) and the migrations
+	"modernc.org/sqlite":          "v1.62.0",
+	"github.com/jackc/pgx/v5":     "v5.12.0",
+	"github.com/pressly/goose/v3": "v3.30.0",
+
 	// rate_limit.store redis: the client and GCRA on top of it
 	"github.com/redis/go-redis/v9":       "v9.23.0",
 	"github.com/go-redis/redis_rate/v10": "v10.0.1",

@@ -108,6 +108,9 @@ func Load(dir string) (*Recorded, error) {
 			if r.Values, err = spec.ValuesFromNode(name, v); err != nil {
 				return nil, err
 			}
+			if _, ok := r.Values["db"]; !ok {
+				r.Values["db"] = "none" // recorded before the db answer: accounts were kept in memory
+			}
 		case "files":
 			if err := loadFiles(name, v, r.Files); err != nil {
 				return nil, err

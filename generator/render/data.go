@@ -9,6 +9,7 @@ type Data struct {
 	Framework string // "stdlib" (later: chi, gin, echo, fiber)
 	Preset    string // "api", "internal", "spa-backend"
 	Auth      string // "none", "apikey", "jwt" (later: session, oidc)
+	DB        string // "none", "sqlite", "postgres": where accounts and sessions are kept
 	TLS       string // "off", "proxy", "files", "autocert"
 
 	Origins     []string // exact CORS origins ("scheme://host[:port]") or ["*"]; empty = no cross-origin access

@@ -66,13 +66,14 @@ var Supported = map[string][]string{
 	"auth":             {"none", "apikey", "jwt", "session", "oidc"},
 	"tls":              {"off", "proxy", "files", "autocert"},
 	"rate_limit.store": {"memory", "redis"},
+	"db":               {"none", "sqlite", "postgres"},
 	"preset":           {"api", "spa-backend", "internal"},
 }
 
 // Check reports answers that are valid but not yet rendered by this version.
 func Check(a spec.Answers) error {
 	vals := a.Values()
-	for _, key := range []string{"preset", "framework", "auth", "tls", "rate_limit.store"} {
+	for _, key := range []string{"preset", "framework", "auth", "tls", "rate_limit.store", "db"} {
 		ok := false
 		for _, s := range Supported[key] {
 			ok = ok || vals[key] == s
@@ -102,7 +103,7 @@ func NewData(a spec.Answers, version string) (Data, error) {
 		rl.Requests, rl.Seconds = n, int64(w/time.Second)
 	}
 	return Data{
-		Module: a.Module, Name: a.Name, Framework: a.Framework, Preset: a.Preset, Auth: a.Auth, TLS: a.TLS,
+		Module: a.Module, Name: a.Name, Framework: a.Framework, Preset: a.Preset, Auth: a.Auth, DB: a.DB, TLS: a.TLS,
 		Origins: a.CORS.Origins, Credentials: a.CORS.Credentials,
 		RateLimit:      rl,
 		TrustedProxies: a.TrustedProxies,

@@ -18,6 +18,7 @@ var (
 	Auths      = []string{"none", "apikey", "jwt", "session", "oidc"}
 	TLSModes   = []string{"off", "proxy", "files", "autocert"}
 	Stores     = []string{"memory", "redis"}
+	Databases  = []string{"none", "sqlite", "postgres"}
 )
 
 // Answers is the complete, validated set of choices behind a generated
@@ -30,6 +31,7 @@ type Answers struct {
 	CORS           CORS      `yaml:"cors" json:"cors"`
 	RateLimit      RateLimit `yaml:"rate_limit" json:"rate_limit"`
 	Auth           string    `yaml:"auth" json:"auth"`
+	DB             string    `yaml:"db" json:"db"`
 	TLS            string    `yaml:"tls" json:"tls"`
 	TrustedProxies []string  `yaml:"trusted_proxies" json:"trusted_proxies"`
 	BodyLimit      string    `yaml:"body_limit" json:"body_limit"`

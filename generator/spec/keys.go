@@ -28,6 +28,10 @@ type Key struct {
 	Usage  string   // one-line flag usage
 	Help   string   // what a prompt's "?" shows: the security meaning of the choice
 
+	// Descriptions holds, for an Enum, one line per value that a prompt
+	// shows beside it (choices.go).
+	Descriptions map[string]string
+
 	set func(a *Answers, v string) error
 	get func(a *Answers) string
 }
@@ -44,12 +48,12 @@ var Keys = []*Key{
 		Help:  "Lower-case letters, digits and dashes. It names the binary, the cmd/ directory and the container.",
 		set:   func(a *Answers, v string) (err error) { a.Name, err = ParseName(v); return },
 		get:   func(a *Answers) string { return a.Name }},
-	{Name: "preset", Flag: "preset", Kind: Enum, Values: Presets,
+	{Name: "preset", Flag: "preset", Kind: Enum, Values: Presets, Descriptions: presetChoices,
 		Usage: "preset that sets the defaults of every answer below: " + strings.Join(Presets, ", "),
 		Help:  "api: public JSON API, CORS allowlist without credentials, JWT auth, 100 requests/15 min.\ninternal: service-to-service, no CORS, API keys, a limit per key.\nspa-backend: the backend of a browser app on another origin, cookie sessions and CSRF protection.",
 		set:   setEnum("preset", Presets, func(a *Answers) *string { return &a.Preset }),
 		get:   func(a *Answers) string { return a.Preset }},
-	{Name: "framework", Flag: "framework", Kind: Enum, Values: Frameworks,
+	{Name: "framework", Flag: "framework", Kind: Enum, Values: Frameworks, Descriptions: frameworkChoices,
 		Usage: "web framework: " + strings.Join(Frameworks, ", "),
 		Help:  "The security controls are the same for every framework; pick the one your team knows. stdlib is net/http with Go 1.22+ routing and no framework dependency.",
 		set:   setEnum("framework", Frameworks, func(a *Answers) *string { return &a.Framework }),
@@ -79,17 +83,22 @@ var Keys = []*Key{
 		Help:  "Requests whose path starts with this prefix are rate limited. Health checks stay outside it.",
 		set:   func(a *Answers, v string) (err error) { a.RateLimit.Scope, err = ParseScope(v); return },
 		get:   func(a *Answers) string { return a.RateLimit.Scope }},
-	{Name: "rate_limit.store", Flag: "rate-limit-store", Kind: Enum, Values: Stores,
+	{Name: "rate_limit.store", Flag: "rate-limit-store", Kind: Enum, Values: Stores, Descriptions: storeChoices,
 		Usage: "where limits are counted: " + strings.Join(Stores, ", "),
 		Help:  "memory counts in the process: right for one instance. redis shares the count between instances behind a load balancer.",
 		set:   setEnum("rate_limit.store", Stores, func(a *Answers) *string { return &a.RateLimit.Store }),
 		get:   func(a *Answers) string { return a.RateLimit.Store }},
-	{Name: "auth", Flag: "auth", Kind: Enum, Values: Auths,
+	{Name: "auth", Flag: "auth", Kind: Enum, Values: Auths, Descriptions: authChoices,
 		Usage: "authentication: " + strings.Join(Auths, ", "),
 		Help:  "none: no authentication.\napikey: X-API-Key header, keys stored only as SHA-256 digests and compared in constant time.\njwt: Authorization: Bearer tokens, algorithm pinned, exp, issuer and audience required.\nsession: cookie sessions with argon2id passwords and CSRF protection.\noidc: login through an OpenID Connect provider, then a session.",
 		set:   setEnum("auth", Auths, func(a *Answers) *string { return &a.Auth }),
 		get:   func(a *Answers) string { return a.Auth }},
-	{Name: "tls", Flag: "tls", Kind: Enum, Values: TLSModes,
+	{Name: "db", Flag: "db", Kind: Enum, Values: Databases, Descriptions: dbChoices,
+		Usage: "where accounts and sessions are kept: " + strings.Join(Databases, ", ") + " (default: sqlite for session and oidc auth, else none)",
+		Help:  "sqlite: one embedded database file (pure Go, no cgo), for one instance; accounts and sessions survive restarts.\npostgres: a PostgreSQL server (DATABASE_URL, TLS required off loopback), shared by several instances.\nnone: in memory, lost at every restart: for development and tests.",
+		set:   setEnum("db", Databases, func(a *Answers) *string { return &a.DB }),
+		get:   func(a *Answers) string { return a.DB }},
+	{Name: "tls", Flag: "tls", Kind: Enum, Values: TLSModes, Descriptions: tlsChoices,
 		Usage: "transport security: " + strings.Join(TLSModes, ", "),
 		Help:  "proxy: TLS ends at a load balancer or proxy in front of the service (the usual choice).\nfiles: the service serves HTTPS itself from certificate files (TLS 1.2+).\nautocert: certificates from Let's Encrypt.\noff: plain HTTP, for development only.",
 		set:   setEnum("tls", TLSModes, func(a *Answers) *string { return &a.TLS }),

@@ -80,7 +80,23 @@ func Merge(layers []Layer) (Answers, error) {
 			return a, err
 		}
 	}
+	if !Given(layers, "db") {
+		a.DB = defaultDB(a.Auth, p.Values["db"])
+	}
 	return a, nil
+}
+
+// defaultDB is the database when no layer chose one: the preset's (or
+// sqlite) for the auth modes that keep accounts or sessions, none for the
+// others, which keep nothing.
+func defaultDB(auth, preset string) string {
+	switch {
+	case auth != "session" && auth != "oidc":
+		return "none"
+	case preset != "":
+		return preset
+	}
+	return "sqlite"
 }
 
 // Validate checks the rules that involve more than one answer and fills the
@@ -95,6 +111,9 @@ func (a *Answers) Validate() error {
 			return err
 		}
 		a.Name = n
+	}
+	if err := a.validateDB(); err != nil {
+		return err
 	}
 	for _, o := range a.CORS.Origins {
 		if o == "*" && a.CORS.Credentials {
@@ -122,4 +141,16 @@ type MissingError struct{ Flags []string }
 
 func (e *MissingError) Error() string {
 	return fmt.Sprintf("missing required answer %s (no terminal to ask on); pass it, or --yes to take the defaults", strings.Join(e.Flags, ", "))
+}
+
+// validateDB refuses a database for an auth mode that keeps nothing in it.
+// An empty DB (answers built without Merge) takes the default.
+func (a *Answers) validateDB() error {
+	if a.DB == "" {
+		a.DB = defaultDB(a.Auth, "")
+	}
+	if a.DB != "none" && a.Auth != "session" && a.Auth != "oidc" {
+		return &Error{Key: "db", Value: a.DB, Reason: "keeps accounts and sessions, which only auth session and oidc have; use db none with auth " + a.Auth}
+	}
+	return nil
 }
