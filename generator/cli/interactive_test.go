@@ -51,7 +51,7 @@ func TestNewInteractiveScripted(t *testing.T) {
 		t.Fatalf("no equivalent command in output:\n%s", text)
 	}
 	line := strings.TrimSpace(text[i+len(intro):])
-	wantCmd := "securegen new shop --module=example.com/shop --name=shop --preset=internal --framework=stdlib --origins=https://shop.example,http://localhost:3000 --credentials=false --rate-limit=50/1m --rate-limit-scope=/api/ --rate-limit-store=memory --auth=none --tls=off --trusted-proxies='' --body-limit=1MiB --yes"
+	wantCmd := "securegen new shop --module=example.com/shop --name=shop --preset=internal --framework=stdlib --origins=https://shop.example,http://localhost:3000 --credentials=false --rate-limit=50/1m --rate-limit-scope=/api/ --rate-limit-store=memory --auth=none --db=none --tls=off --trusted-proxies='' --body-limit=1MiB --yes"
 	if line != wantCmd {
 		t.Errorf("equivalent command:\n got %s\nwant %s", line, wantCmd)
 	}

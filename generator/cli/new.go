@@ -87,7 +87,10 @@ Keys for --set and --config: ` + strings.Join(spec.KeyNames(), ", ") + `.`,
 		}
 		flagVals[k.Name] = f.String(k.Flag, "", k.Usage)
 		if k.Kind == spec.Enum {
-			values := k.Values
+			var values []string // each with its description, for shells that show one
+			for _, v := range k.Values {
+				values = append(values, cobra.CompletionWithDesc(v, k.Descriptions[v]))
+			}
 			_ = cmd.RegisterFlagCompletionFunc(k.Flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 				return values, cobra.ShellCompDirectiveNoFileComp
 			})

@@ -12,14 +12,21 @@ import (
 	"github.com/securegen/securegen/generator/spec"
 )
 
+// Width is the terminal width every prompt line fits in: a question with
+// its default, each choice with its description, and a refused answer's
+// error. A line that wraps makes the prompt library's redraw erase the
+// wrong lines, taking earlier answers off the screen.
+const Width = 80
+
 // Question is one prompt.
 type Question struct {
-	Key      string             // answer key, e.g. "cors.origins"
-	Message  string             // the question
-	Help     string             // shown on "?"
-	Default  string             // pre-filled answer
-	Options  []string           // choices of a Select
-	Validate func(string) error // checks an Input before it is accepted
+	Key          string             // answer key, e.g. "cors.origins"
+	Message      string             // the question
+	Help         string             // shown on "?"
+	Default      string             // pre-filled answer
+	Options      []string           // choices of a Select
+	Descriptions map[string]string  // one line beside each choice of a Select
+	Validate     func(string) error // checks an Input before it is accepted; its errors fit one line
 }
 
 // Prompter asks questions on a terminal.
@@ -47,23 +54,20 @@ func Ask(p Prompter, layers []spec.Layer, supported map[string][]string, default
 			continue
 		}
 		a := current()
-		q := Question{Key: k.Name, Message: message[k.Name], Help: k.Help, Default: k.Get(&a)}
+		q := Question{Key: k.Name, Message: message[k.Name], Help: k.Help, Default: k.Get(&a), Descriptions: k.Descriptions}
 		switch k.Name {
 		case "module":
 			q.Default = defaultModule
-			q.Validate = k.Validate
 		case "name":
 			q.Default, _ = spec.NameFromModule(a.Module)
-			q.Validate = k.Validate
 		case "cors.credentials":
 			if len(a.CORS.Origins) == 0 || a.CORS.Origins[0] == "*" {
 				continue
 			}
 		case "cors.allow_http", "rate_limit.scope":
 			continue // expert settings: --set only
-		default:
-			q.Validate = k.Validate
 		}
+		q.Validate = lineValidator(k.Validate)
 		var v string
 		var err error
 		switch k.Kind {
@@ -72,6 +76,7 @@ func Ask(p Prompter, layers []spec.Layer, supported map[string][]string, default
 			if s, ok := supported[k.Name]; ok {
 				q.Options = s
 			}
+			q.Options = allowed(k, a, q.Options)
 			if len(q.Options) == 1 {
 				continue
 			}
@@ -96,17 +101,41 @@ func Ask(p Prompter, layers []spec.Layer, supported map[string][]string, default
 	return got, nil
 }
 
+// allowed returns the options of k that the answers so far accept, so
+// that no choice is offered that validation would then refuse (a database
+// for an auth mode that keeps no accounts, say). If the answers so far are
+// not valid on their own, every option is offered.
+func allowed(k *spec.Key, a spec.Answers, options []string) []string {
+	if base := a; base.Validate() != nil {
+		return options
+	}
+	var out []string
+	for _, o := range options {
+		b := a
+		if k.Set(&b, o) == nil && b.Validate() == nil {
+			out = append(out, o)
+		}
+	}
+	if len(out) == 0 {
+		return options
+	}
+	return out
+}
+
+// message holds the questions, short enough that each fits one line with
+// its default (Width).
 var message = map[string]string{
 	"module":           "Go module path",
 	"name":             "Service name",
 	"preset":           "Preset",
 	"framework":        "Web framework",
-	"cors.origins":     "Browser origins allowed by CORS (comma-separated, empty for none)",
+	"cors.origins":     "CORS origins (comma-separated)",
 	"cors.credentials": "Allow credentials (cookies) from these origins?",
 	"rate_limit":       "Rate limit per client (N/WINDOW or off)",
 	"rate_limit.store": "Rate limit store",
 	"auth":             "Authentication",
+	"db":               "Database",
 	"tls":              "TLS",
-	"trusted_proxies":  "Trusted proxy networks (comma-separated CIDRs, empty for none)",
+	"trusted_proxies":  "Trusted proxy CIDRs (comma-separated, empty: none)",
 	"body_limit":       "Largest request body",
 }
