@@ -68,6 +68,11 @@ limit and auth checks are skipped.
 --rate-limit spends the probing client's quota for the whole window: run it
 against a service you own, not one your users depend on right now.
 
+With SECUREGEN_PROBE_CREDENTIAL set to a header /api/me accepts
+("X-API-Key: KEY" or "Authorization: Bearer TOKEN"), the check that two
+credential fields get 401 sends it beside an invalid one; it is never
+printed.
+
 Only loopback hosts (localhost, 127.0.0.0/8, ::1) are probed unless
 --allow-remote is given. Exit status: 0 when every check passes, 1 when one
 fails or the service cannot be reached, 2 on a usage error.`,
@@ -186,8 +191,14 @@ func (o *probeOptions) config() (probe.Config, error) {
 	if o.timeout <= 0 {
 		return cfg, usageErr("--timeout %s is not a positive duration; use e.g. 10s", o.timeout)
 	}
+	// From the environment, not a flag, so that it is not in the process list.
+	cfg.Credential = os.Getenv(credentialEnv)
 	return cfg, nil
 }
+
+// credentialEnv names the environment variable holding a credential that
+// /api/me accepts, for the check of two credential fields.
+const credentialEnv = "SECUREGEN_PROBE_CREDENTIAL"
 
 // limitText prints l as N/WINDOW the way securegen.yaml writes it (1m,
 // not 1m0s).

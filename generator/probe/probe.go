@@ -1,5 +1,5 @@
 // Package probe checks a running HTTP service against securegen's security
-// baseline (SECURITY-BASELINE.md §1–§4). It sends a fixed set of requests and
+// baseline (SECURITY-BASELINE.md §1–§4 and §7). It sends a fixed set of requests and
 // judges what comes back; it knows nothing of how the service was made, so
 // it holds every framework to the same contract.
 //
@@ -11,9 +11,12 @@
 //	POST    /api/echo, body over the limit       413 JSON error
 //	POST    /api/echo, malformed JSON            400 JSON error
 //	POST    /api/echo, JSON failing validation   400 or 422 JSON naming the field
+//	POST    /api/echo, a key twice or in caps    400 JSON (§7)
 //	GET     /api/hello with Origin               CORS for allowed and other origins
 //	OPTIONS /api/echo preflights                 CORS preflight answers
+//	GET     /api/hello with two Origin fields    at most one allowed origin back (§7)
 //	GET     /api/me without credentials          401 JSON (services with auth)
+//	GET     /api/me with two credential fields   401 JSON (jwt, apikey; §7)
 //	GET     /api/hello until refused             429 (only with CheckRateLimit)
 //	(every response)                     each Set-Cookie Secure, HttpOnly, SameSite=Lax or Strict
 //
@@ -91,6 +94,11 @@ type Config struct {
 	// Auth is the service's auth mode: "" when unknown, "none", or a mode
 	// (apikey, jwt, session, oidc) under which /api/me needs credentials.
 	Auth string
+	// Credential is a request header that /api/me accepts, "X-API-Key: KEY"
+	// or "Authorization: Bearer TOKEN", or "". With it, the check of two
+	// credential fields sends a valid one beside an invalid one. It never
+	// appears in the report.
+	Credential string
 	// AllowRemote permits a host that is not loopback.
 	AllowRemote bool
 	// Timeout bounds each request; zero means DefaultTimeout.
@@ -252,8 +260,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	p.checkStatusClasses(ctx, hello)
 	p.checkValidation(ctx)
+	p.checkAmbiguousJSON(ctx)
 	p.checkCORS(ctx)
+	p.checkSeveralOrigins(ctx)
 	p.checkAuth(ctx)
+	p.checkSeveralCredentials(ctx)
 	p.checkRateLimit(ctx)
 	p.checkWildcardCredentials()
 	p.checkCookies()

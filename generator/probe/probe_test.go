@@ -88,8 +88,12 @@ func TestProbeReferencePasses(t *testing.T) {
 			if !rep.OK() {
 				t.Fatalf("the reference service failed:\n%s", dump(rep))
 			}
-			if got := skipped(rep); !slices.Equal(got, []string{"headers/500"}) {
-				t.Errorf("skipped %v, want only headers/500\n%s", got, dump(rep))
+			want := []string{"headers/500"}
+			if cfg.Auth == "session" {
+				want = append(want, "auth/several-credentials")
+			}
+			if got := skipped(rep); !slices.Equal(got, want) {
+				t.Errorf("skipped %v, want only %v\n%s", got, want, dump(rep))
 			}
 			if rep.Passed < 40 {
 				t.Errorf("only %d checks passed\n%s", rep.Passed, dump(rep))
@@ -140,7 +144,7 @@ func TestProbeWeakServers(t *testing.T) {
 			want: join(
 				allOrigins("cors/credentials"), deniedOrigins("cors/disallowed"),
 				allOrigins("preflight/allowed"), deniedOrigins("preflight/disallowed"),
-				[]string{"cors/429[" + app + "]"},
+				[]string{"cors/429[" + app + "]", "cors/several-origins[" + evil + ", " + app + "]"},
 			),
 		},
 		{
@@ -151,6 +155,7 @@ func TestProbeWeakServers(t *testing.T) {
 				allOrigins("cors/allow-origin"), deniedOrigins("cors/disallowed"),
 				allOrigins("preflight/allowed"), deniedOrigins("preflight/disallowed"),
 				[]string{"cors/no-wildcard-with-credentials", "cors/429[" + app + "]"},
+				[]string{"cors/several-origins[" + app + ", " + evil + "]", "cors/several-origins[" + evil + ", " + app + "]"},
 			),
 		},
 		{
@@ -192,6 +197,7 @@ func TestProbeWeakServers(t *testing.T) {
 			want: []string{
 				"error-json/404", "error-json/405", "error-json/413", "error-json/400", "error-json/401", "error-json/429",
 				"validation/empty-message", "validation/long-message", "validation/unknown-field",
+				"json/duplicate-key", "json/case-folded-key", "auth/several-credentials",
 			},
 			wantGot: `no "error" in the body "{\"detail\":\"not found\"}\n"`,
 		},
@@ -268,6 +274,31 @@ func TestProbeWeakServers(t *testing.T) {
 			weaken:  func(s *refService) { s.remainingPlusOne = true },
 			want:    []string{"ratelimit/fields", "ratelimit/countdown"},
 			wantGot: `RateLimit-Remaining: "40"`,
+		},
+		{
+			name:    "every Origin value sent back, as rs/cors does",
+			weaken:  func(s *refService) { s.everyOrigin = true },
+			want:    []string{"cors/several-origins[" + app + ", " + evil + "]"},
+			wantGot: `Access-Control-Allow-Origin sent 2 times: ["https://app.example" "https://evil.example"]`,
+		},
+		{
+			name:    "duplicate and case-folded JSON keys accepted, as encoding/json does",
+			weaken:  func(s *refService) { s.lenientJSON = true },
+			want:    []string{"json/duplicate-key", "json/case-folded-key"},
+			wantGot: "status 200",
+		},
+		{
+			name: "only the first of two X-API-Key fields read",
+			weaken: func(s *refService) {
+				s.apiKey = "probe-test-key"
+				s.firstCredential = true
+			},
+			cfg: func(c *Config) {
+				c.Auth = "apikey"
+				c.Credential = "X-API-Key: probe-test-key"
+			},
+			want:    []string{"auth/several-credentials[twice]", "auth/several-credentials[valid-first]"},
+			wantGot: "status 200",
 		},
 		{
 			name:    "429 without Retry-After",
@@ -393,7 +424,7 @@ func TestProbeRateLimitNotRun(t *testing.T) {
 // as on a service in use: up to the point where the probe's own requests
 // leave none for the rate-limit check, whose first request is then refused.
 func TestProbeQuotaPartlySpent(t *testing.T) {
-	for _, spent := range []int{10, 25, 26} {
+	for _, spent := range []int{10, 20, 21} {
 		t.Run(strconv.Itoa(spent), func(t *testing.T) {
 			t.Parallel()
 			cfg := baseConfig()
@@ -666,5 +697,39 @@ func TestProbeSmallQuota(t *testing.T) {
 		if r, _ := rep.Result(name); r.Status != Pass {
 			t.Errorf("%s = %+v, want pass", name, r)
 		}
+	}
+}
+
+// With a credential, the reference service, which reads every X-API-Key
+// field, passes the checks of two fields, and the credential never appears
+// in the report.
+func TestProbeSeveralCredentials(t *testing.T) {
+	cfg := baseConfig()
+	cfg.Auth = "apikey"
+	cfg.Credential = "X-API-Key: probe-test-key"
+	ref := refFor(cfg)
+	ref.apiKey = "probe-test-key"
+	rep := probe(t, ref, cfg)
+	if !rep.OK() {
+		t.Fatalf("failed:\n%s", dump(rep))
+	}
+	for _, name := range []string{"auth/credential", "auth/several-credentials[twice]", "auth/several-credentials[valid-first]", "auth/several-credentials[valid-last]"} {
+		if r, _ := rep.Result(name); r.Status != Pass {
+			t.Errorf("%s = %+v, want pass", name, r)
+		}
+	}
+	if out := dump(rep); strings.Contains(out, "probe-test-key") {
+		t.Errorf("the report shows the credential:\n%s", out)
+	}
+	// A credential the service refuses: said so, and the checks skipped.
+	cfg.Credential = "X-API-Key: wrong"
+	ref = refFor(cfg)
+	ref.apiKey = "probe-test-key"
+	rep = probe(t, ref, cfg)
+	if r, _ := rep.Result("auth/credential"); r.Status != Fail {
+		t.Errorf("auth/credential with a refused credential = %+v, want fail", r)
+	}
+	if r, _ := rep.Result("auth/several-credentials"); r.Status != Skip {
+		t.Errorf("auth/several-credentials with a refused credential = %+v, want skip", r)
 	}
 }

@@ -1,9 +1,11 @@
 package probe
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"net/http"
@@ -43,6 +45,10 @@ type refService struct {
 	policy           string            // a RateLimit-Policy other than the true one
 	vagueValidation  bool              // validation errors do not name the field
 	rejectValid      bool              // the validator refuses valid input too
+	everyOrigin      bool              // every Origin value back as Access-Control-Allow-Origin, as rs/cors does
+	lenientJSON      bool              // duplicate and case-folded member names accepted, as encoding/json does
+	firstCredential  bool              // only the first X-API-Key field is read
+	apiKey           string            // the X-API-Key /api/me accepts; "" accepts none
 
 	mu      sync.Mutex
 	windows map[string]*window // rate-limit windows by client IP
@@ -121,6 +127,14 @@ func (s *refService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.echo(w, r)
 	case "/api/me":
+		keys := r.Header.Values("X-API-Key")
+		if s.firstCredential && len(keys) > 0 {
+			keys = keys[:1]
+		}
+		if s.apiKey != "" && len(keys) == 1 && keys[0] == s.apiKey {
+			writeJSON(w, http.StatusOK, map[string]string{"subject": "probe"})
+			return
+		}
 		s.writeError(w, http.StatusUnauthorized, "authentication required")
 	default:
 		s.writeError(w, http.StatusNotFound, "not found")
@@ -138,6 +152,9 @@ func (s *refService) cors(w http.ResponseWriter, r *http.Request) bool {
 	allowed := origin != "" && (slices.Contains(s.origins, origin) || s.reflectAnyOrigin || s.wildcardCORS)
 	if allowed {
 		h.Set("Access-Control-Allow-Origin", origin)
+		if s.everyOrigin {
+			h["Access-Control-Allow-Origin"] = r.Header.Values("Origin")
+		}
 		if s.wildcardCORS {
 			h.Set("Access-Control-Allow-Origin", "*")
 		}
@@ -213,7 +230,16 @@ func (s *refService) allow(w http.ResponseWriter, r *http.Request) bool {
 
 func (s *refService) echo(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	if !s.lenientJSON && ambiguousKeys(body) {
+		s.writeError(w, http.StatusBadRequest, "ambiguous JSON request body")
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	var in struct {
 		Message string `json:"message"`
@@ -246,6 +272,32 @@ func (s *refService) echo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, in)
+}
+
+// ambiguousKeys reports whether the top-level object in body has a member
+// name twice or one that is "message" only when case is ignored.
+func ambiguousKeys(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			return false
+		}
+		if seen[key] || key != "message" && strings.EqualFold(key, "message") {
+			return true
+		}
+		seen[key] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+	}
+	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
