@@ -113,15 +113,27 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			run(t, dir, "go", "vet", "./...")
 			run(t, dir, "go", "test", "-count=1", "./...")
 
+			// TLS ends at a proxy by default: without TRUSTED_PROXIES, or
+			// with one trusting every address, the service refuses to start.
+			if args[3] == "api" && args[5] == "jwt" {
+				refusesToStart(t, dir, "svc", authEnv(args[5]), "TRUSTED_PROXIES is required")
+				refusesToStart(t, dir, "svc", append(authEnv(args[5]), "TRUSTED_PROXIES=0.0.0.0/0"), "trusts every address")
+			}
+
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
 			url, stop := startService(t, dir, "svc", serviceEnv(args[5]))
-			if args[5] == "session" {
-				checkSessions(t, url) // before the probe spends the /api/ budget
+			var cookie string
+			if args[5] == "session" { // before the probe spends the /api/ budget
+				checkSessions(t, url)
+				cookie = signInOver(t, url, "restart@example.com", "correct horse battery staple", true)
 			}
-			probeService(t, bin, dir, url)
+			probeService(t, bin, dir, url, args[5])
 			if err := stop(); err != nil {
 				t.Errorf("after SIGTERM: %v, want exit status 0", err)
+			}
+			if args[5] == "session" { // the spa-backend preset keeps them in SQLite
+				checkRestart(t, dir, serviceEnv(args[5]), cookie)
 			}
 		})
 	}
