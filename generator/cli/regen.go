@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/securegen/securegen/generator/merge"
 	"github.com/securegen/securegen/generator/project"
+	"github.com/securegen/securegen/generator/render"
 	"github.com/securegen/securegen/generator/spec"
 )
 
@@ -71,13 +74,14 @@ editing that file or with --set), then, file by file:
 }
 
 type regenResult struct {
-	Dir       string           `json:"dir"`
-	From      string           `json:"from_version"`
-	To        string           `json:"to_version"`
-	Written   bool             `json:"written"`
-	Changed   bool             `json:"changed"`
-	Files     []project.Change `json:"files"`
-	Conflicts []string         `json:"conflicts"`
+	Dir       string                   `json:"dir"`
+	From      string                   `json:"from_version"`
+	To        string                   `json:"to_version"`
+	Written   bool                     `json:"written"`
+	Changed   bool                     `json:"changed"`
+	Security  []project.SecurityChange `json:"security"`
+	Files     []project.Change         `json:"files"`
+	Conflicts []string                 `json:"conflicts"`
 }
 
 func runRegen(o *regenOptions) error {
@@ -111,6 +115,10 @@ func runRegen(o *regenOptions) error {
 	if res.Conflicts == nil {
 		res.Conflicts = []string{}
 	}
+	res.Security = o.securityChanges(rec, layers, a, full)
+	if !o.json {
+		printSecurity(o.sys.Out, res.Security, rec.Version, o.version)
+	}
 
 	write := !o.check && !o.dryRun
 	if write && plan.Changed() {
@@ -127,6 +135,7 @@ func runRegen(o *regenOptions) error {
 	if o.json {
 		enc := json.NewEncoder(o.sys.Out)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // "->" in the security changes
 		if err := enc.Encode(res); err != nil {
 			return err
 		}
@@ -142,6 +151,54 @@ func runRegen(o *regenOptions) error {
 		return &codeError{code: ExitFailure, err: errors.New("the project is not up to date with its securegen.yaml and this securegen; run securegen regen")}
 	}
 	return nil
+}
+
+// securityChanges compares the security posture before and after the
+// regeneration: the recorded answers against the ones rendered (--set), and
+// the posture securegen generated last (its base copy) against what this
+// securegen renders for the recorded answers (the upgrade).
+func (o *regenOptions) securityChanges(rec *project.Recorded, layers []spec.Layer, a spec.Answers, full *render.Tree) []project.SecurityChange {
+	was, err := spec.Resolve(layers[:1])
+	if err != nil {
+		was, _ = spec.Merge(layers[:1]) // valid only with the --set values: compare what there is
+	}
+	var newPosture []byte
+	if len(o.sets) == 0 {
+		if f, ok := full.Lookup(project.PosturePath); ok {
+			newPosture = f.Data
+		}
+	} else if err == nil {
+		if t, err := Generate(was, o.version, rec.Files); err == nil {
+			if f, ok := t.Lookup(project.PosturePath); ok {
+				newPosture = f.Data
+			}
+		}
+	}
+	oldPosture, err := os.ReadFile(filepath.Join(o.dir, project.BaseDir, project.PosturePath))
+	if err != nil {
+		oldPosture = nil
+	}
+	changes := project.SecurityChanges(was, a, oldPosture, newPosture, rec.Version != o.version)
+	if changes == nil {
+		changes = []project.SecurityChange{}
+	}
+	return changes
+}
+
+// printSecurity lists the security changes, marked ones first.
+func printSecurity(w io.Writer, changes []project.SecurityChange, from, to string) {
+	if len(changes) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Security posture:")
+	for _, c := range changes {
+		switch {
+		case c.Marked():
+			fmt.Fprintf(w, "  ! %s  (weaker, from securegen %s -> %s, not asked for)\n", c.Change, from, to)
+		default:
+			fmt.Fprintf(w, "    %s\n", c.Change)
+		}
+	}
 }
 
 func goModChanged(p *project.Plan) bool {
