@@ -44,7 +44,8 @@ go build -o "$securegen" .
 frameworks=("$@")
 [ ${#frameworks[@]} -gt 0 ] || frameworks=(stdlib chi gin echo fiber)
 # Per framework: every preset with its own auth, the other auth modes, and
-# the other TLS modes and the Redis store (each of which adds code).
+# the other TLS modes, the Redis store and every database (each of which
+# adds code; session and oidc default to SQLite).
 cases=(
   "api none"
   "api jwt"
@@ -52,7 +53,8 @@ cases=(
   "api jwt --tls files"
   "internal apikey"
   "spa-backend session"
-  "spa-backend session --rate-limit-store redis --tls autocert"
+  "spa-backend session --rate-limit-store redis --tls autocert --db none"
+  "spa-backend session --db postgres"
 )
 
 work=$(mktemp -d)

@@ -60,6 +60,8 @@ var Versions = map[string]string{
 // tidy` would otherwise raise it to after generation.
 var GoVersions = map[string]string{
 	"github.com/redis/go-redis/v9": "1.26.0",
+	"modernc.org/sqlite":           "1.26.0",
+	"github.com/pressly/goose/v3":  "1.26.0",
 }
 
 // Tools are the checkers a generated project's Makefile and CI workflow run,
