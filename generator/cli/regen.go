@@ -47,6 +47,11 @@ editing that file or with --set), then, file by file:
   new in the generator       created
   go.mod                     pinned versions raised, never lowered; yours kept
 
+Before writing (and with --dry-run, --check and --json) regen lists what
+changes in the security posture: the answers --set changes, and what this
+securegen changes in internal/server/testdata/posture.golden. A change that
+weakens a control without being asked for with --set comes first, marked !.
+
 --check writes nothing and exits 1 if regen would change anything (for CI).`,
 		Example: `  securegen regen
   securegen regen --set cors.origins=https://a.example,https://b.example
