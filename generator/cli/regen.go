@@ -125,6 +125,12 @@ func runRegen(o *regenOptions) error {
 		printSecurity(o.sys.Out, res.Security, rec.Version, o.version)
 	}
 
+	for _, c := range plan.Changes {
+		if c.Path == "go.mod" && c.Writes() {
+			warnGoVersion(o.sys, c.New, false)
+		}
+	}
+
 	write := !o.check && !o.dryRun
 	if write && plan.Changed() {
 		if err := plan.Apply(); err != nil {
