@@ -185,7 +185,7 @@ func TestNewOnPseudoTerminal(t *testing.T) {
 	term.onScreen("before the origins", answered...)
 	term.send("ftp://bad.example\r")
 	term.expect("has no http or https scheme")
-	term.onScreen("after a refused origin", append(answered, `X "ftp://bad.example" has no http or https scheme (? for help)`)...)
+	term.onScreen("after a refused origin", append(answered, `X "ftp://bad.example" has no http or https scheme; use scheme://host[:port]`)...)
 	term.fits("after a refused origin")
 	long := "https://" + strings.Repeat("very-long-name.", 6) + "example.com/path"
 	term.send(strings.Repeat("\b", 20) + long + "\r")

@@ -34,10 +34,21 @@ func lineValidator(validate func(string) error) func(string) error {
 	}
 }
 
+// accepted says briefly what an answer accepts, for errors that have no
+// room for the full sentence.
+var accepted = map[string]string{
+	"module":          "use e.g. example.com/orders",
+	"name":            "use a-z, 0-9 and -",
+	"cors.origins":    "use scheme://host[:port]",
+	"rate_limit":      "use N/WINDOW such as 100/15m, or off",
+	"trusted_proxies": "use CIDRs such as 10.0.0.0/8",
+	"body_limit":      "use e.g. 1MiB or 512KiB",
+}
+
 // OneLine shortens a validation error to errorWidth columns for a prompt,
 // where the question says which answer it is about: the bad value (cut in
-// the middle when long), what is wrong with it, and what is accepted while
-// there is room; otherwise a pointer to the ? help, which says it in full.
+// the middle when long), what is wrong with it, and what is accepted, in
+// full while there is room, else briefly, else as a pointer to the ? help.
 func OneLine(err error) string {
 	var se *spec.Error
 	if !errors.As(err, &se) {
@@ -46,24 +57,33 @@ func OneLine(err error) string {
 	reason := strings.TrimSpace(se.Reason)
 	short := stripParens(reason)
 	wrong, _, _ := strings.Cut(short, ";")
+	wrong = strings.TrimSpace(wrong)
 	subject := func(v string) string {
 		if se.Value == "" {
 			return "an answer"
 		}
 		return strconv.Quote(v)
 	}
-	for _, text := range []string{reason, short} {
-		if line := subject(se.Value) + " " + text; utf8.RuneCountInString(line) <= errorWidth {
+	fits := func(s string) bool { return utf8.RuneCountInString(s) <= errorWidth }
+	tails := []string{reason, short}
+	if hint, ok := accepted[se.Key]; ok && wrong != short {
+		tails = append(tails, wrong+"; "+hint)
+	}
+	tails = append(tails, wrong+" (? for help)")
+	for _, tail := range tails {
+		if line := subject(se.Value) + " " + tail; fits(line) {
 			return line
 		}
 	}
-	tail := " " + strings.TrimSpace(wrong) + " (? for help)"
-	room := errorWidth - utf8.RuneCountInString(tail) - 2 // the quotes
-	value := se.Value
-	if utf8.RuneCountInString(strconv.Quote(value)) > room+2 {
-		value = cut(value, max(room, 9))
+	// Too long with the whole value: cut the value to make room for the
+	// briefest tail that leaves at least a few of its characters.
+	for _, tail := range tails[2:] {
+		room := errorWidth - utf8.RuneCountInString(tail) - 3 // the quotes and a space
+		if room >= 12 {
+			return subject(cut(se.Value, room)) + " " + tail
+		}
 	}
-	return cut(subject(value)+tail, errorWidth)
+	return cut(subject(se.Value)+" "+tails[len(tails)-1], errorWidth)
 }
 
 // stripParens drops parenthesised asides, such as the module checker's

@@ -62,16 +62,16 @@ func TestOneLine(t *testing.T) {
 		key, value string
 		want       []string
 	}{
-		{"cors.origins", "ftp://bad.example", []string{`"ftp://bad.example" has no http or https scheme`}},
-		{"cors.origins", long, []string{`"https://aaaa`, `.example.com/path" has a path`, "(? for help)"}},
+		{"cors.origins", "ftp://bad.example", []string{`"ftp://bad.example" has no http or https scheme; use scheme://host[:port]`}},
+		{"cors.origins", long, []string{`"https://aaaa`, `.com/path" has a path; use scheme://host[:port]`}},
 		{"cors.origins", "https://a.example,*", []string{"mixes * with exact origins"}},
-		{"module", "Not A Module", []string{`"Not A Module" is not a valid Go module path`}},
+		{"module", "Not A Module", []string{`"Not A Module" is not a valid Go module path; use e.g. example.com/orders`}},
 		{"module", "", []string{"an answer is required; give a Go module path such as example.com/orders"}},
-		{"rate_limit", "10", []string{`"10" is not a rate limit`}},
+		{"rate_limit", "10", []string{`"10" is not a rate limit; use N/WINDOW`}},
 		{"rate_limit", strings.Repeat("9", 300) + "/1m", []string{`"99`, "has a request count outside 1-1000000"}},
 		{"trusted_proxies", "10.0.0.0/33", []string{`"10.0.0.0/33" is not a CIDR`}},
 		{"body_limit", "lots", []string{`"lots" is not a size from 1KiB to 1GiB`}},
-		{"name", "Bad_Name", []string{`"Bad_Name" is not a valid service name`}},
+		{"name", "Bad_Name", []string{`"Bad_Name" is not a valid service name; use a-z, 0-9 and -`}},
 	} {
 		k, _ := spec.Lookup(tt.key)
 		err := lineValidator(k.Validate)(tt.value)
