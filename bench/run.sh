@@ -96,7 +96,7 @@ measure() { # measure NAME CMD... -> appends "NAME rps p50us p99us" to $WORK/wrk
 	local name=$1
 	shift
 	PORT=$((PORT + 1))
-	ADDR=127.0.0.1:$PORT ACCESS_LOG=off LOG_LEVEL=error NODE_ENV=production "$@" >"$WORK/srv-$name.log" 2>&1 &
+	ADDR=127.0.0.1:$PORT TRUSTED_PROXIES=none ACCESS_LOG=off LOG_LEVEL=error NODE_ENV=production "$@" >"$WORK/srv-$name.log" 2>&1 &
 	local pid=$!
 	PIDS+=("$pid")
 	wait_port "$PORT"

@@ -54,7 +54,7 @@ for fw in "${frameworks[@]}"; do
   "$work/securegen" new "$dir" --module "example.com/load$fw" --name svc --framework "$fw" --auth none --rate-limit 100000/1m --yes >/dev/null 2>&1
   (cd "$dir" && go build -o "$work/svc-$fw" ./cmd/svc)
   port=$((port + 1))
-  ADDR=127.0.0.1:$port ACCESS_LOG=off LOG_LEVEL=error "$work/svc-$fw" &
+  ADDR=127.0.0.1:$port TRUSTED_PROXIES=none ACCESS_LOG=off LOG_LEVEL=error "$work/svc-$fw" &
   pid=$!
   for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   threads_before=$(awk '/^Threads:/ {print $2}' /proc/$pid/status)
