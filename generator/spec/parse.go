@@ -227,6 +227,9 @@ func ParseCIDRs(list []string) ([]string, error) {
 		if p.Addr().Is4In6() {
 			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96).Masked()
 		}
+		if p.Bits() == 0 {
+			return nil, &Error{Key: "trusted_proxies", Value: c, Reason: "trusts every address, so any client could choose its own; list the proxies' networks"}
+		}
 		if s := p.String(); !seen[s] {
 			seen[s] = true
 			out = append(out, s)

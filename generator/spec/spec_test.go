@@ -66,7 +66,7 @@ func TestParseCIDRs(t *testing.T) {
 	if err != nil || !cmp.Equal(got, want) {
 		t.Errorf("ParseCIDRs = %v, %v; want %v", got, err, want)
 	}
-	for _, in := range []string{"10.0.0.0/33", "10.0.0", "fe80::1%eth0/64", "example.com", "10.0.0.0/8,"} {
+	for _, in := range []string{"10.0.0.0/33", "10.0.0", "fe80::1%eth0/64", "example.com", "10.0.0.0/8,", "0.0.0.0/0", "::/0", "::ffff:0.0.0.0/96"} {
 		if _, err := ParseCIDRs([]string{in}); err == nil || !strings.Contains(err.Error(), "trusted_proxies") {
 			t.Errorf("ParseCIDRs(%q) error = %v", in, err)
 		}
