@@ -82,10 +82,12 @@ for db in none sqlite postgres; do
 	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 	url=http://127.0.0.1:$port
 	curl -fs -o /dev/null -H 'Content-Type: application/json' -d "$BODY" "$url/api/register"
-	cookie=$(curl -fs -o /dev/null -D - -H 'Content-Type: application/json' -d "$BODY" "$url/api/login" | sed -n 's/^Set-Cookie: \(__Host-session=[^;]*\).*/\1/p' | tr -d '\r')
-	[ -n "$cookie" ] || { echo "no session cookie from $db" >&2; exit 1; }
 	log "$db: login"
 	read -r lr l50 l99 < <(wrk -t2 -c"$LOGIN_CONNS" -d"$DURATION" --latency -s "$WORK/login.lua" "$url/api/login" | parse)
+	# After the login run: each login ended the account's oldest session
+	# beyond SESSION_MAX_PER_ACCOUNT.
+	cookie=$(curl -fs -o /dev/null -D - -H 'Content-Type: application/json' -d "$BODY" "$url/api/login" | sed -n 's/^Set-Cookie: \(__Host-session=[^;]*\).*/\1/p' | tr -d '\r')
+	[ -n "$cookie" ] || { echo "no session cookie from $db" >&2; exit 1; }
 	log "$db: me"
 	read -r mr m50 m99 < <(wrk -t2 -c"$CONNS" -d"$DURATION" --latency -H "Cookie: $cookie" "$url/api/me" | parse)
 	[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$url/api/me")" = 200 ] || { echo "$db: /api/me not 200 after the run" >&2; exit 1; }
