@@ -49,10 +49,11 @@ func fds(t *testing.T, pid int) int {
 
 // Each framework's service holds under hostile input, faults and load:
 // slow headers are cut off, oversized headers get 431, oversized bodies 413
-// without being read, deeply nested JSON is refused without exhausting
-// memory, a flood of client addresses keeps the limiter's memory bounded, a
-// short burst at saturation yields only 2xx and 429 and leaves no
-// connections behind, and SIGTERM lets an in-flight request finish while
+// without being read (a Go client streaming one reads its 413), deeply
+// nested JSON is refused without exhausting memory, a flood of client
+// addresses keeps the limiter's memory bounded, a short burst at
+// saturation yields only 2xx and 429 and leaves no connections behind, and
+// SIGTERM lets an in-flight request finish while
 // refusing new connections, then exits 0.
 func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 	bin := endToEnd(t, "builds and attacks a generated service per framework")
@@ -152,6 +153,29 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 					t.Errorf("service unhealthy after the huge body: %v", err)
 				} else {
 					resp.Body.Close()
+				}
+			})
+
+			t.Run("a Go client streaming 2 MiB reads the 413", func(t *testing.T) {
+				// The service answers 413 once the body passes BODY_LIMIT
+				// (1 MiB) and then discards the rest within bounds, so that
+				// the client, still sending, reads the answer instead of a
+				// reset connection.
+				for i := range 10 {
+					body := io.MultiReader(strings.NewReader(`{"message":"`), io.LimitReader(repeat('x'), 2<<20))
+					req, _ := http.NewRequest("POST", s.url+"/api/echo", body)
+					req.Header.Set("Content-Type", "application/json")
+					req.ContentLength = -1 // chunked
+					client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+					resp, err := client.Do(req)
+					if err != nil {
+						t.Fatalf("try %d: %v", i+1, err)
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusRequestEntityTooLarge {
+						t.Fatalf("try %d: status %d, want 413", i+1, resp.StatusCode)
+					}
 				}
 			})
 
