@@ -3,11 +3,13 @@ package golden
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,8 +55,9 @@ func fds(t *testing.T, pid int) int {
 // nested JSON is refused without exhausting memory, a flood of client
 // addresses keeps the limiter's memory bounded, a short burst at
 // saturation yields only 2xx and 429 and leaves no connections behind, and
-// SIGTERM lets an in-flight request finish while
-// refusing new connections, then exits 0.
+// SIGTERM makes /readyz answer 503 at once while the service still serves
+// for SHUTDOWN_DELAY, then lets an in-flight request finish while refusing
+// new connections, and exits 0; a second signal exits at once, non-zero.
 func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 	bin := endToEnd(t, "builds and attacks a generated service per framework")
 	for _, fw := range render.Supported["framework"] {
@@ -64,7 +67,7 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 				"--origins", "https://app.example.com", "--rate-limit", "1000000/1h", "--yes")
 			dir := filepath.Join(work, "svc")
 			s := launch(t, dir, "svc", []string{"TRUSTED_PROXIES=127.0.0.1/32", "RATE_LIMIT_MAX_CLIENTS=1000",
-				"ACCESS_LOG=off", "SHUTDOWN_TIMEOUT=10s"})
+				"ACCESS_LOG=off", "SHUTDOWN_TIMEOUT=10s", "SHUTDOWN_DELAY=2s"})
 			pid := s.cmd.Process.Pid
 
 			t.Run("slow headers are cut off", func(t *testing.T) {
@@ -274,7 +277,7 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 				}
 			})
 
-			t.Run("SIGTERM drains an in-flight request and exits 0", func(t *testing.T) {
+			t.Run("SIGTERM: readyz 503 for the delay, then drains an in-flight request and exits 0", func(t *testing.T) {
 				pr, pw := io.Pipe()
 				req, _ := http.NewRequest("POST", s.url+"/api/echo", pr)
 				req.Header.Set("Content-Type", "application/json")
@@ -299,6 +302,25 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 				if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 					t.Fatal(err)
 				}
+				signalled := time.Now()
+				// During SHUTDOWN_DELAY /readyz says 503 and the routes still serve.
+				readyz := 0
+				for range 50 {
+					if readyz = status(s.url + "/readyz"); readyz == http.StatusServiceUnavailable {
+						break
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				if readyz != http.StatusServiceUnavailable {
+					t.Errorf("GET /readyz after SIGTERM = %d, want 503", readyz)
+				}
+				if code := status(s.url + "/api/hello"); code != http.StatusOK {
+					t.Errorf("GET /api/hello during the shutdown delay = %d, want 200", code)
+				}
+				if d := time.Since(signalled); d > 1500*time.Millisecond {
+					t.Logf("checks took %v of the 2s delay", d)
+				}
+				time.Sleep(time.Until(signalled.Add(2 * time.Second)))
 				// New connections are refused once the listener is closed.
 				refused := false
 				for range 50 {
@@ -319,8 +341,44 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 				if r.err != nil || r.status != 200 || !bytes.Contains([]byte(r.body), []byte("in flight")) {
 					t.Errorf("in-flight request: %d %q %v, want 200 echoing it", r.status, r.body, r.err)
 				}
-				if err := s.stop(); err != nil {
-					t.Errorf("exit: %v, want status 0", err)
+				select {
+				case err := <-s.done: // a second SIGTERM would exit at once
+					s.done <- err // for the clean-up's stop
+					if err != nil {
+						t.Errorf("exit: %v, want status 0", err)
+					}
+				case <-time.After(30 * time.Second):
+					t.Fatal("no exit within 30s of SIGTERM")
+				}
+			})
+
+			t.Run("a second signal exits at once, non-zero", func(t *testing.T) {
+				s := launch(t, dir, "svc", []string{"TRUSTED_PROXIES=127.0.0.1/32", "SHUTDOWN_DELAY=1m"})
+				if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				for range 100 {
+					if status(s.url+"/readyz") == http.StatusServiceUnavailable {
+						break
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+				start := time.Now()
+				if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case err := <-s.done:
+					s.done <- err // for the clean-up's stop
+					var exit *exec.ExitError
+					if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+						t.Errorf("exit after the second signal: %v, want status 1", err)
+					}
+					if d := time.Since(start); d > 2*time.Second {
+						t.Errorf("exited %v after the second signal, want at once", d)
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("still running 10s after the second signal (SHUTDOWN_DELAY=1m)\n%s", s.logs.String())
 				}
 			})
 		})
@@ -347,4 +405,14 @@ func (r repeat) Read(p []byte) (int, error) {
 		p[i] = byte(r)
 	}
 	return len(p), nil
+}
+
+// status returns the status of GET url, or 0 when there is no answer.
+func status(url string) int {
+	resp, err := (&http.Client{Transport: &http.Transport{}, Timeout: 5 * time.Second}).Get(url)
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -106,7 +106,8 @@ func spawn(t *testing.T, bin, dir string, env []string) *service {
 	addr := freeAddr(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "ADDR="+addr, "LOG_LEVEL=error"), env...)
+	// No shutdown delay unless env asks for one: nothing balances the load here.
+	cmd.Env = append(append(os.Environ(), "ADDR="+addr, "LOG_LEVEL=error", "SHUTDOWN_DELAY=0s"), env...)
 	logs := &strings.Builder{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
