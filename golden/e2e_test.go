@@ -42,13 +42,7 @@ func endToEnd(t *testing.T, what string) string {
 // run runs a command in dir and fails the test with its output if it fails.
 func run(t *testing.T, dir string, name string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
-	}
-	return string(out)
+	return runEnv(t, dir, nil, name, args...)
 }
 
 // combinations lists, per framework, every preset with its own auth and

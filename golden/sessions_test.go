@@ -1,7 +1,6 @@
 package golden
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,22 +13,7 @@ func checkSessions(t *testing.T, url string) {
 	t.Helper()
 	send := func(method, path, body string, header ...string) (*http.Response, string) {
 		t.Helper()
-		req, err := http.NewRequest(method, url+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		for _, h := range header {
-			name, value, _ := strings.Cut(h, ": ")
-			req.Header.Set(name, value)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, strings.TrimSpace(string(b))
+		return call(t, url, method, path, body, header...)
 	}
 	expect := func(what string, resp *http.Response, body string, status int) {
 		t.Helper()
