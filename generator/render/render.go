@@ -149,8 +149,12 @@ func Render(d Data) (*Tree, error) {
 			if err != nil || e.IsDir() || !strings.HasSuffix(p, ".tmpl") {
 				return err
 			}
-			out := strings.TrimSuffix(strings.TrimPrefix(p, root+"/"), ".tmpl")
-			sources[strings.ReplaceAll(out, "__name__", d.Name)] = p
+			out := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(p, root+"/"), ".tmpl"), "__name__", d.Name)
+			if c, ok := when[p]; ok && !c(d) {
+				delete(sources, out) // not even the common file a framework's would override
+				return nil
+			}
+			sources[out] = p
 			return nil
 		})
 		if err != nil {
@@ -181,9 +185,6 @@ func Render(d Data) (*Tree, error) {
 	for i, out := range outs {
 		if errs[i] != nil {
 			return nil, errs[i]
-		}
-		if len(bytes.TrimSpace(datas[i])) == 0 {
-			continue
 		}
 		owner := Managed
 		if userOwned[out] {
@@ -220,7 +221,7 @@ func renderFile(src, out string, d Data) ([]byte, error) {
 	}
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
-		return nil, nil
+		return nil, fmt.Errorf("template %s renders empty: say when a project gets %s in the table in generator/render/files.go", src, out)
 	case strings.HasSuffix(out, ".go"):
 		formatted, err := format.Source(data)
 		if err != nil {
