@@ -14,7 +14,6 @@ type condition func(Data) bool
 // their own presence: one that renders empty is an error.
 var when = map[string]condition{
 	"chi/internal/middleware/auth.go.tmpl":                        auth("apikey", "jwt"),
-	"common/compose.yaml.tmpl":                                    anyOf(store("redis"), db("sqlite", "postgres")),
 	"common/internal/auth/apikey.go.tmpl":                         auth("apikey"),
 	"common/internal/auth/apikey_test.go.tmpl":                    auth("apikey"),
 	"common/internal/auth/auth.go.tmpl":                           auth("apikey", "jwt", "session", "oidc"),
