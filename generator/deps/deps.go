@@ -53,6 +53,18 @@ var Versions = map[string]string{
 	// rate_limit.store redis: the client and GCRA on top of it
 	"github.com/redis/go-redis/v9":       "v9.23.0",
 	"github.com/go-redis/redis_rate/v10": "v10.0.1",
+
+	// tracing (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): the API, the
+	// SDK, the OTLP/HTTP exporter and net/http instrumentation; the OTLP
+	// protobuf types and protobuf for the tests' receiver
+	"go.opentelemetry.io/otel":                                        "v1.47.0",
+	"go.opentelemetry.io/otel/metric":                                 "v1.47.0",
+	"go.opentelemetry.io/otel/sdk":                                    "v1.47.0",
+	"go.opentelemetry.io/otel/trace":                                  "v1.47.0",
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp": "v1.47.0",
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp":   "v0.72.0",
+	"go.opentelemetry.io/proto/otlp":                                  "v1.11.0",
+	"google.golang.org/protobuf":                                      "v1.36.12",
 }
 
 // GoVersions raises the go directive of a project that requires one of these
@@ -62,6 +74,7 @@ var GoVersions = map[string]string{
 	"github.com/redis/go-redis/v9": "1.26.0",
 	"modernc.org/sqlite":           "1.26.0",
 	"github.com/pressly/goose/v3":  "1.26.0",
+	"go.opentelemetry.io/otel":     "1.26.0",
 }
 
 // Tools are the checkers a generated project's Makefile and CI workflow run,

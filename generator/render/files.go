@@ -14,6 +14,8 @@ type condition func(Data) bool
 // their own presence: one that renders empty is an error.
 var when = map[string]condition{
 	"chi/internal/middleware/auth.go.tmpl":                        auth("apikey", "jwt"),
+	"common/deploy/kubernetes/pvc-acme.yaml.tmpl":                 tls("autocert"),
+	"common/deploy/kubernetes/pvc-data.yaml.tmpl":                 db("sqlite"),
 	"common/internal/auth/apikey.go.tmpl":                         auth("apikey"),
 	"common/internal/auth/apikey_test.go.tmpl":                    auth("apikey"),
 	"common/internal/auth/auth.go.tmpl":                           auth("apikey", "jwt", "session", "oidc"),
@@ -72,6 +74,7 @@ var when = map[string]condition{
 	"common/internal/server/store.go.tmpl":                        store("redis"),
 	"common/internal/server/tls_test.go.tmpl":                     tls("proxy", "files", "autocert"),
 	"common/internal/server/tls.go.tmpl":                          tls("files", "autocert"),
+	"common/internal/telemetry/http.go.tmpl":                      framework("stdlib", "chi", "gin", "echo"),
 	"echo/internal/handlers/logout.go.tmpl":                       auth("session", "oidc"),
 	"echo/internal/handlers/oidc.go.tmpl":                         auth("oidc"),
 	"echo/internal/handlers/session.go.tmpl":                      auth("session"),
