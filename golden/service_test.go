@@ -107,7 +107,9 @@ func spawn(t *testing.T, bin, dir string, env []string) *service {
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
 	// No shutdown delay unless env asks for one: nothing balances the load here.
-	cmd.Env = append(append(os.Environ(), "ADDR="+addr, "LOG_LEVEL=error", "SHUTDOWN_DELAY=0s"), env...)
+	// No metrics listener unless env asks for one (METRICS_ADDR=127.0.0.1:0
+	// say): the default port, 9090, is one for all.
+	cmd.Env = append(append(os.Environ(), "ADDR="+addr, "LOG_LEVEL=error", "SHUTDOWN_DELAY=0s", "METRICS_ADDR=off"), env...)
 	logs := &strings.Builder{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {

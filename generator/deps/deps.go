@@ -54,6 +54,10 @@ var Versions = map[string]string{
 	"github.com/redis/go-redis/v9":       "v9.23.0",
 	"github.com/go-redis/redis_rate/v10": "v10.0.1",
 
+	// metrics, in every project; so is klauspost/compress (above): the
+	// v1.20.1 promhttp asks for has GO-2026-6865
+	"github.com/prometheus/client_golang": "v1.25.0",
+
 	// tracing (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): the API, the
 	// SDK, the OTLP/HTTP exporter and net/http instrumentation; the OTLP
 	// protobuf types and protobuf for the tests' receiver
@@ -71,6 +75,9 @@ var Versions = map[string]string{
 // modules to the version the module's own go.mod asks for, which `go mod
 // tidy` would otherwise raise it to after generation.
 var GoVersions = map[string]string{
+	// in every project (metrics): the go directive is 1.26.0 throughout
+	"github.com/prometheus/client_golang": "1.26.0",
+
 	"github.com/redis/go-redis/v9": "1.26.0",
 	"modernc.org/sqlite":           "1.26.0",
 	"github.com/pressly/goose/v3":  "1.26.0",
