@@ -129,6 +129,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			if args[5] == "session" { // the spa-backend preset keeps them in SQLite
 				checkRestart(t, dir, serviceEnv(args[5]), cookie)
 			}
+			checkMetrics(t, dir, args[5]) // metrics on METRICS_ADDR only (metrics_test.go)
 		})
 	}
 	if len(spec.AvailablePresets()) != len(render.Supported["preset"]) {
