@@ -116,7 +116,8 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
-			url, stop := startService(t, dir, "svc", serviceEnv(args[5]))
+			svc := launch(t, dir, "svc", append(serviceEnv(args[5]), auditEnv...))
+			url, stop := svc.url, svc.stop
 			var cookie string
 			if args[5] == "session" { // before the probe spends the /api/ budget
 				checkSessions(t, url)
@@ -126,6 +127,7 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			if err := stop(); err != nil {
 				t.Errorf("after SIGTERM: %v, want exit status 0", err)
 			}
+			checkAuditTrail(t, svc.logs.String(), args[5], testJWTSecret, testAPIKey, "correct horse battery staple", strings.TrimPrefix(cookie, "Cookie: __Host-session=")) // audit_test.go
 			if args[5] == "session" { // the spa-backend preset keeps them in SQLite
 				checkRestart(t, dir, serviceEnv(args[5]), cookie)
 			}
