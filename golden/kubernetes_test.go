@@ -401,6 +401,23 @@ func checkDeployment(t *testing.T, c deployCase, tree *render.Tree, m manifests)
 		t.Errorf("TRUSTED_PROXIES %+v: want it set (the ingress, or none)", tp)
 	}
 
+	// Every variable is one the service (or the Go runtime) reads.
+	var configSrc strings.Builder
+	for _, f := range tree.Files {
+		if strings.HasPrefix(f.Path, "internal/config/") && strings.HasSuffix(f.Path, ".go") && !strings.HasSuffix(f.Path, "_test.go") {
+			configSrc.Write(f.Data)
+		}
+	}
+	for n := range env {
+		read := strings.TrimSuffix(n, "_FILE")
+		if n == "TLS_CERT_FILE" || n == "TLS_KEY_FILE" {
+			read = n
+		}
+		if n != "GOMEMLIMIT" && !strings.Contains(configSrc.String(), strconv.Quote(read)) {
+			t.Errorf("%s is set, but internal/config never reads %s", n, read)
+		}
+	}
+
 	// Probes.
 	checkProbes(t, c, ctr, public)
 
