@@ -71,18 +71,45 @@ func TestSecretFromFileStartsTheService(t *testing.T) {
 		t.Errorf("the logs hold the secret:\n%s", logs)
 	}
 
-	refuses(t, svcBin, dir, append(env, "JWT_SECRET="+testJWTSecret), "JWT_SECRET and JWT_SECRET_FILE are both set")
+	refuses(t, svcBin, dir, append(env, "JWT_SECRET="+testJWTSecret), testJWTSecret, "JWT_SECRET and JWT_SECRET_FILE are both set")
 	missing := filepath.Join(secrets, "missing")
-	refuses(t, svcBin, dir, append(env, "JWT_SECRET_FILE="+missing), `JWT_SECRET_FILE="`+missing+`": cannot read it`)
+	refuses(t, svcBin, dir, append(env, "JWT_SECRET_FILE="+missing), testJWTSecret, `JWT_SECRET_FILE="`+missing+`": cannot read it`)
 }
 
-// refuses runs bin in dir with env, expecting exit status 2 and output
-// containing want but not the secret.
-func refuses(t *testing.T, bin, dir string, env []string, want string) {
+// A generated PostgreSQL service reads DATABASE_URL from a file in its
+// migrate command as in the service itself.
+func TestDatabaseURLFromFile(t *testing.T) {
+	bin := endToEnd(t, "generates a --db postgres service, migrates and starts it with DATABASE_URL_FILE")
+	pg := startPostgres(t)
+	pg.createDatabase(t, "shop")
+	work := t.TempDir()
+	run(t, work, bin, "new", "svc", "--module", "example.com/svc", "--framework", "chi", "--preset", "spa-backend", "--db", "postgres", "--yes")
+	dir := filepath.Join(work, "svc")
+	svcBin := buildService(t, dir, "svc")
+
+	file := filepath.Join(t.TempDir(), "database-url")
+	if err := os.WriteFile(file, []byte(pg.url("shop")+"\n"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"DATABASE_URL_FILE=" + file}
+	if out := runEnv(t, dir, env, svcBin, "migrate", "up"); !strings.Contains(out, "applied ") {
+		t.Errorf("migrate up with DATABASE_URL_FILE: %s, want the migrations applied", out)
+	}
+	s := startBinary(t, svcBin, dir, append(env, "TRUSTED_PROXIES=none", "MIGRATE=off"))
+	signInOver(t, s.url, "file@example.com", "correct horse battery staple", true)
+	if err := s.stop(); err != nil {
+		t.Errorf("after SIGTERM: %v", err)
+	}
+	refuses(t, svcBin, dir, append(env, "DATABASE_URL="+pg.url("shop")), pg.url("shop"), "DATABASE_URL and DATABASE_URL_FILE are both set", "migrate", "status")
+}
+
+// refuses runs bin in dir with env and args, expecting exit status 2 and
+// output containing want but not secret.
+func refuses(t *testing.T, bin, dir string, env []string, secret, want string, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "ADDR="+freeAddr(t)), env...)
 	out, err := cmd.CombinedOutput()
@@ -90,7 +117,7 @@ func refuses(t *testing.T, bin, dir string, env []string, want string) {
 	switch {
 	case !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), want):
 		t.Errorf("started with %q: %v, want exit status 2 and %q in\n%s", env, err, want, out)
-	case strings.Contains(string(out), testJWTSecret):
+	case strings.Contains(string(out), secret):
 		t.Errorf("the refusal shows the secret:\n%s", out)
 	}
 }
