@@ -1,13 +1,28 @@
 package golden
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
 	"fmt"
+	"math/big"
 	"net"
+	"net/http"
+	"os"
+	"os/exec"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -869,4 +884,241 @@ func firstInt64(vs ...*int64) *int64 {
 		}
 	}
 	return nil
+}
+
+// The Deployment's environment and its Secrets, as files with the mode they
+// are mounted with, start the service with nothing else in its
+// environment, and the service then passes its probes as the kubelet runs
+// them, serves its metrics on the port named metrics and, on SIGTERM,
+// answers 503 on /readyz and exits 0 within the grace period.
+func TestDeploymentStartsTheService(t *testing.T) {
+	bin := endToEnd(t, "builds services and runs them in their Deployment's environment")
+	for _, c := range []deployCase{
+		{"stdlib", "api", "jwt", "files", "memory", "none"},
+		{"gin", "internal", "apikey", "proxy", "memory", "none"},
+		{"fiber", "spa-backend", "oidc", "off", "memory", "sqlite"},
+	} {
+		t.Run(c.String(), func(t *testing.T) {
+			work := t.TempDir()
+			run(t, work, bin, "new", "orders", "--module", "example.com/team/orders", "--yes", "--framework", c.framework,
+				"--preset", c.preset, "--auth", c.auth, "--tls", c.tls, "--rate-limit-store", c.store, "--db", c.db)
+			dir := filepath.Join(work, "orders")
+			data, err := os.ReadFile(filepath.Join(dir, "deploy", "kubernetes", "deployment.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d appsv1.Deployment
+			decodeStrict(t, "deployment.yaml", data, "apps/v1", "Deployment", &d)
+			p := podOf(t, c, d)
+			p.bin = buildService(t, dir, "orders")
+			svc := exec.Command(p.bin)
+			svc.Dir, svc.Env = p.root, p.env
+			logs := &syncLog{}
+			svc.Stdout, svc.Stderr = logs, logs
+			if err := svc.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- svc.Wait() }()
+			defer func() {
+				_ = svc.Process.Kill()
+			}()
+			ctr := d.Spec.Template.Spec.Containers[0]
+			for deadline := time.Now().Add(30 * time.Second); p.probe(t, ctr, ctr.LivenessProbe) != nil; time.Sleep(50 * time.Millisecond) {
+				select {
+				case err := <-exited:
+					t.Fatalf("the service exited in its Deployment's environment: %v\n%s", err, logs)
+				default:
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("liveness probe: %v\n%s", p.probe(t, ctr, ctr.LivenessProbe), logs)
+				}
+			}
+			if err := p.probe(t, ctr, ctr.ReadinessProbe); err != nil {
+				t.Errorf("readiness probe: %v\n%s", err, logs)
+			}
+			if code, err := probeGet(p.ports[portOf(ctr, "metrics")], "http", "/metrics"); err != nil || code != http.StatusOK {
+				t.Errorf("GET /metrics on the port named metrics: %d %v", code, err)
+			}
+			if strings.Contains(logs.String(), "_FILE") {
+				t.Errorf("the service warned about a secret file mounted as the Deployment mounts it:\n%s", logs)
+			}
+			_ = svc.Process.Signal(syscall.SIGTERM)
+			time.Sleep(500 * time.Millisecond)
+			if err := p.probe(t, ctr, ctr.ReadinessProbe); err == nil || !strings.Contains(err.Error(), "503") {
+				t.Errorf("readiness probe after SIGTERM: %v, want 503", err)
+			}
+			grace := time.Duration(*d.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Errorf("exit after SIGTERM: %v, want 0\n%s", err, logs)
+				}
+			case <-time.After(grace):
+				t.Errorf("still running %s after SIGTERM, the grace period\n%s", grace, logs)
+			}
+		})
+	}
+}
+
+// pod is a Deployment's pod on this machine: its mounted files under root,
+// its container ports on free loopback ports.
+type pod struct {
+	root  string           // the pod's file system: each absolute path of the manifest lives under it
+	env   []string         // the container's environment, and nothing else
+	ports map[int32]string // container port: loopback address it listens on here
+	bin   string           // the image's binary, /orders, built here
+}
+
+// podOf lays out the pod of d: the Secrets' files, with authEnv's values
+// and a certificate for the TLS Secret, mounted with their defaultMode;
+// each variable as set, a required one left empty filled from authEnv, a
+// path moved under root, a listen address moved to a free loopback port.
+func podOf(t *testing.T, c deployCase, d appsv1.Deployment) *pod {
+	t.Helper()
+	spec := d.Spec.Template.Spec
+	ctr := spec.Containers[0]
+	p := &pod{root: t.TempDir(), ports: map[int32]string{}}
+	values := map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8"}
+	for _, kv := range authEnv(c.auth) {
+		k, v, _ := strings.Cut(kv, "=")
+		values[k] = v
+	}
+	certPEM, keyPEM := testCertificatePEM(t)
+	for _, e := range ctr.Env {
+		v := e.Value
+		switch {
+		case e.ValueFrom != nil && e.ValueFrom.ResourceFieldRef != nil:
+			q := ctr.Resources.Limits[corev1.ResourceName(strings.TrimPrefix(e.ValueFrom.ResourceFieldRef.Resource, "limits."))]
+			v = strconv.FormatInt(q.Value(), 10)
+		case e.ValueFrom != nil:
+			t.Fatalf("%s: valueFrom %+v is not supported here", e.Name, e.ValueFrom)
+		case v == "":
+			if v = values[e.Name]; v == "" {
+				t.Fatalf("%s is empty in the Deployment and the test has no value for it", e.Name)
+			}
+		case strings.HasSuffix(e.Name, "ADDR"):
+			port := listenPort(t, e.Name, v)
+			v = freeAddr(t)
+			p.ports[port] = v
+		case strings.HasPrefix(v, "/"):
+			vol, mount := mountOf(spec, ctr, v)
+			if vol != nil && vol.Secret != nil {
+				content := []byte(values[strings.TrimSuffix(e.Name, "_FILE")] + "\n") // kubectl create secret --from-file keeps a newline
+				switch path.Base(v) {
+				case "tls.crt":
+					content = certPEM
+				case "tls.key":
+					content = keyPEM
+				}
+				writeMounted(t, filepath.Join(p.root, mount.MountPath), path.Base(v), content, os.FileMode(*vol.Secret.DefaultMode))
+			}
+			v = filepath.Join(p.root, filepath.FromSlash(v))
+		}
+		p.env = append(p.env, e.Name+"="+v)
+	}
+	return p
+}
+
+// writeMounted writes name in dir with mode, as the kubelet mounts a
+// Secret's key.
+func writeMounted(t *testing.T, dir, name string, content []byte, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(dir, name)
+	if err := os.WriteFile(f, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(f, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// probe runs pr as the kubelet does: an HTTP GET (HTTPS without verifying
+// the certificate) on the container port, or the command in the container.
+func (p *pod) probe(t *testing.T, ctr corev1.Container, pr *corev1.Probe) error {
+	t.Helper()
+	switch {
+	case pr == nil:
+		return errors.New("no probe")
+	case pr.HTTPGet != nil:
+		port := int32(pr.HTTPGet.Port.IntValue())
+		if pr.HTTPGet.Port.Type == intstr.String {
+			port = portOf(ctr, pr.HTTPGet.Port.StrVal)
+		}
+		code, err := probeGet(p.ports[port], strings.ToLower(string(pr.HTTPGet.Scheme)), pr.HTTPGet.Path)
+		if err == nil && code != http.StatusOK {
+			err = fmt.Errorf("GET %s: %d", pr.HTTPGet.Path, code)
+		}
+		return err
+	case pr.Exec != nil && len(pr.Exec.Command) > 0 && pr.Exec.Command[0] == "/orders":
+		cmd := exec.Command(p.bin, pr.Exec.Command[1:]...)
+		cmd.Dir, cmd.Env = p.root, p.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%q: %v: %s", pr.Exec.Command, err, out)
+		}
+		return nil
+	}
+	return fmt.Errorf("probe %+v is not supported here", pr.ProbeHandler)
+}
+
+// probeGet returns the status of GET p on addr.
+func probeGet(addr, scheme, p string) (int, error) {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // as the kubelet
+	}}
+	resp, err := client.Get(scheme + "://" + addr + p)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// testCertificatePEM returns a self-signed certificate for api.example.com
+// and its key, in PEM.
+func testCertificatePEM(t *testing.T) (certPEM, keyPEM []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "api.example.com"},
+		DNSNames:     []string{"api.example.com"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
+}
+
+// syncLog is the output of a process, safe to read while it writes.
+type syncLog struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *syncLog) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(b)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
