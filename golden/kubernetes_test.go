@@ -678,7 +678,10 @@ func checkPDB(t *testing.T, c deployCase, m manifests) {
 	if !selects(t, pdb.Selector, m.deployment.Spec.Template.Labels) {
 		t.Errorf("PodDisruptionBudget selector %v does not select the pods", pdb.Selector)
 	}
-	replicas := int(*m.deployment.Spec.Replicas)
+	replicas := 1 // the API's default
+	if r := m.deployment.Spec.Replicas; r != nil {
+		replicas = int(*r)
+	}
 	switch {
 	case pdb.MaxUnavailable != nil:
 		if n := pdb.MaxUnavailable.IntValue(); pdb.MaxUnavailable.Type != intstr.Int || n < 1 || n >= max(replicas, 2) {
@@ -948,7 +951,10 @@ func TestDeploymentStartsTheService(t *testing.T) {
 			if err := p.probe(t, ctr, ctr.ReadinessProbe); err == nil || !strings.Contains(err.Error(), "503") {
 				t.Errorf("readiness probe after SIGTERM: %v, want 503", err)
 			}
-			grace := time.Duration(*d.Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
+			grace := 30 * time.Second // the API's default
+			if g := d.Spec.Template.Spec.TerminationGracePeriodSeconds; g != nil {
+				grace = time.Duration(*g) * time.Second
+			}
 			select {
 			case err := <-exited:
 				if err != nil {
@@ -1011,7 +1017,11 @@ func podOf(t *testing.T, c deployCase, d appsv1.Deployment) *pod {
 				case "tls.key":
 					content = keyPEM
 				}
-				writeMounted(t, filepath.Join(p.root, mount.MountPath), path.Base(v), content, os.FileMode(*vol.Secret.DefaultMode))
+				mode := os.FileMode(0o644) // the API's default
+				if m := vol.Secret.DefaultMode; m != nil {
+					mode = os.FileMode(*m)
+				}
+				writeMounted(t, filepath.Join(p.root, mount.MountPath), path.Base(v), content, mode)
 			}
 			v = filepath.Join(p.root, filepath.FromSlash(v))
 		}
