@@ -890,16 +890,19 @@ func firstInt64(vs ...*int64) *int64 {
 }
 
 // The Deployment's environment and its Secrets, as files with the mode they
-// are mounted with, start the service with nothing else in its
-// environment, and the service then passes its probes as the kubelet runs
-// them, serves its metrics on the port named metrics and, on SIGTERM,
-// answers 503 on /readyz and exits 0 within the grace period.
+// are mounted with, start the service with nothing else in its environment
+// (but, with autocert, a cached certificate and a CA that is a closed
+// port), and the service then passes its probes as the kubelet runs them
+// (HTTP, HTTPS, or the healthcheck subcommand), serves its metrics on the
+// port named metrics and, on SIGTERM, answers 503 on /readyz and exits 0
+// within the grace period.
 func TestDeploymentStartsTheService(t *testing.T) {
 	bin := endToEnd(t, "builds services and runs them in their Deployment's environment")
 	for _, c := range []deployCase{
 		{"stdlib", "api", "jwt", "files", "memory", "none"},
 		{"gin", "internal", "apikey", "proxy", "memory", "none"},
 		{"fiber", "spa-backend", "oidc", "off", "memory", "sqlite"},
+		{"echo", "spa-backend", "session", "autocert", "memory", "none"},
 	} {
 		t.Run(c.String(), func(t *testing.T) {
 			work := t.TempDir()
@@ -985,7 +988,7 @@ func podOf(t *testing.T, c deployCase, d appsv1.Deployment) *pod {
 	spec := d.Spec.Template.Spec
 	ctr := spec.Containers[0]
 	p := &pod{root: t.TempDir(), ports: map[int32]string{}}
-	values := map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8"}
+	values := map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8", "ACME_HOSTS": "api.example.com"}
 	for _, kv := range authEnv(c.auth) {
 		k, v, _ := strings.Cut(kv, "=")
 		values[k] = v
@@ -1024,6 +1027,16 @@ func podOf(t *testing.T, c deployCase, d appsv1.Deployment) *pod {
 				writeMounted(t, filepath.Join(p.root, mount.MountPath), path.Base(v), content, mode)
 			}
 			v = filepath.Join(p.root, filepath.FromSlash(v))
+		}
+		if e.Name == "ACME_CACHE_DIR" {
+			// The certificate autocert would have obtained, cached as it
+			// caches one (the key, then the chain), and a CA that is a
+			// closed port: the test never asks one for anything.
+			writeMounted(t, v, "api.example.com", append(keyPEM, certPEM...), 0o600)
+			if err := os.Chmod(v, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			p.env = append(p.env, "ACME_DIRECTORY_URL=https://127.0.0.1:1/directory")
 		}
 		p.env = append(p.env, e.Name+"="+v)
 	}
