@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -118,7 +119,8 @@ func TestPostgresSharedByInstances(t *testing.T) {
 			pg.createDatabase(t, "shop")
 			env := []string{"DATABASE_URL=" + pg.url("shop"), "TRUSTED_PROXIES=none", "LOGIN_RATE_LIMIT=1000/1m"}
 			svcBin := buildService(t, dir, "svc")
-			a, b := spawn(t, svcBin, dir, env), spawn(t, svcBin, dir, env)
+			metricsA := freeAddr(t)
+			a, b := spawn(t, svcBin, dir, append(env, "METRICS_ADDR="+metricsA)), spawn(t, svcBin, dir, env)
 			a.waitReady(t)
 			b.waitReady(t)
 			out := runEnv(t, dir, env, svcBin, "migrate", "status")
@@ -174,6 +176,10 @@ func TestPostgresSharedByInstances(t *testing.T) {
 					t.Errorf("%s login with PostgreSQL down: %d %s, want 503 JSON", name, resp.StatusCode, body)
 				}
 			}
+			scrape := metricsBody(t, metricsGet(t, "http://"+metricsA+"/metrics"))
+			if !regexp.MustCompile(`\ndependency_failures_total\{dependency="database"\} [1-9]`).MatchString(scrape) {
+				t.Errorf("A's metrics with PostgreSQL down count no database failure:\n%s", grepLines(scrape, "dependency_failures_total"))
+			}
 			pg.start(t)
 			for name, s := range map[string]*service{"A": a, "B": b} {
 				deadline := time.Now().Add(15 * time.Second)
@@ -209,4 +215,15 @@ func runEnv(t *testing.T, dir string, env []string, name string, args ...string)
 		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
 	}
 	return string(out)
+}
+
+// grepLines returns the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

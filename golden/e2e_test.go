@@ -127,7 +127,8 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			if err := stop(); err != nil {
 				t.Errorf("after SIGTERM: %v, want exit status 0", err)
 			}
-			checkAuditTrail(t, svc.logs.String(), args[5], testJWTSecret, testAPIKey, "correct horse battery staple", strings.TrimPrefix(cookie, "Cookie: __Host-session=")) // audit_test.go
+			// The log the probe left: request ids, security events, no secret (audit_test.go).
+			checkAuditTrail(t, svc.logs.String(), args[5], testJWTSecret, testAPIKey, "correct horse battery staple", strings.TrimPrefix(cookie, "Cookie: __Host-session="))
 			if args[5] == "session" { // the spa-backend preset keeps them in SQLite
 				checkRestart(t, dir, serviceEnv(args[5]), cookie)
 			}
