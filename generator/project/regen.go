@@ -197,7 +197,7 @@ func PlanRegen(dir string, rec *Recorded, full *render.Tree, installed string, f
 				break
 			}
 			if p == "go.mod" {
-				c.New, err = RaiseGoMod(ours, theirs.Data)
+				c.New, err = RaiseGoMod(ours, theirs.Data, base)
 				if err != nil {
 					return nil, err
 				}
@@ -257,8 +257,12 @@ func decide(base, ours, theirs []byte, newVersion string) (Action, []byte) {
 
 // RaiseGoMod returns ours with every requirement and the go version of
 // theirs raised to theirs where ours is older. Nothing is lowered; the
-// module path and the user's own requirements are kept.
-func RaiseGoMod(ours, theirs []byte) ([]byte, error) {
+// module path and the user's own requirements are kept. A requirement ours
+// lacks is added unless base, the go.mod securegen rendered last time (nil
+// for none), already had it at theirs' version or later: then go mod tidy
+// dropped it (the module graph selects that version without it) or the
+// user did, and adding it back would only be dropped again.
+func RaiseGoMod(ours, theirs, base []byte) ([]byte, error) {
 	o, err := modfile.Parse("go.mod", ours, nil)
 	if err != nil {
 		return nil, fmt.Errorf("go.mod: %w; fix it and run regen again", err)
@@ -276,9 +280,22 @@ func RaiseGoMod(ours, theirs []byte) ([]byte, error) {
 	for _, r := range o.Require {
 		have[r.Mod.Path] = r.Mod.Version
 	}
+	before := map[string]string{}
+	if base != nil {
+		b, err := modfile.Parse("go.mod (last generated)", base, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range b.Require {
+			before[r.Mod.Path] = r.Mod.Version
+		}
+	}
 	for _, r := range t.Require {
 		v, ok := have[r.Mod.Path]
 		if ok && semver.Compare(v, r.Mod.Version) >= 0 {
+			continue
+		}
+		if b, was := before[r.Mod.Path]; !ok && was && semver.Compare(b, r.Mod.Version) >= 0 {
 			continue
 		}
 		if err := o.AddRequire(r.Mod.Path, r.Mod.Version); err != nil {
