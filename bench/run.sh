@@ -73,7 +73,7 @@ for fw in $FRAMEWORKS; do
 	mkdir -p "$d/cmd/bare"
 	cp "$BENCH/testdata/bare/$fw.go" "$d/cmd/bare/main.go"
 	cp "$BENCH/testdata/gobench/bare_${fw}_test.go" "$d/internal/server/bare_bench_test.go"
-	cp "$BENCH/testdata/gobench/limiter_mem_test.go" "$d/internal/security/limiter_mem_test.go"
+	cp "$BENCH/testdata/gobench/limiter_mem_test.go" "$d/internal/ratelimit/limiter_mem_test.go"
 	main=$(cd "$d" && go list -f '{{if eq .Name "main"}}{{.ImportPath}}{{end}}' ./cmd/... | grep -v /cmd/bare | head -1)
 	(cd "$d" && go build -o "$WORK/chain-$fw" "$main" && go build -o "$WORK/bare-$fw" ./cmd/bare)
 done
@@ -182,9 +182,9 @@ if [ "$SKIP_GOBENCH" = 0 ]; then
 	done
 	out ""
 	fw=$(echo "$FRAMEWORKS" | awk '{print $1}')
-	log "limiter memory ($fw project; internal/security is common to all frameworks)"
-	if (cd "$WORK/$fw" && go test ./internal/security -run '^TestBenchLimiter' -count 1 -v -timeout 10m) >"$WORK/limiter.txt" 2>&1; then lstat=PASS; else lstat=FAIL; fi
-	out "## In-memory limiter (internal/security, $lstat)"
+	log "limiter memory ($fw project; internal/ratelimit is the same in every project)"
+	if (cd "$WORK/$fw" && go test ./internal/ratelimit -run '^TestBenchLimiter' -count 1 -v -timeout 10m) >"$WORK/limiter.txt" 2>&1; then lstat=PASS; else lstat=FAIL; fi
+	out "## In-memory limiter (internal/ratelimit, $lstat)"
 	out ""
 	out '```'
 	grep -E 'BENCH_|FAIL|limiter_mem_test' "$WORK/limiter.txt" | sed 's/^ *//' | tee -a "$RESULTS"

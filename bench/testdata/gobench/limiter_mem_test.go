@@ -1,6 +1,6 @@
-package security
+package ratelimit
 
-// bench/run.sh copies this file into internal/security of a generated
+// bench/run.sh copies this file into internal/ratelimit of a generated
 // project. It measures the in-memory limiter's heap per tracked client with
 // 1,000,000 distinct client addresses, and checks that the limiter never
 // tracks more clients than its configured bound.
@@ -31,7 +31,7 @@ func TestBenchLimiterMemory(t *testing.T) {
 	const clients = 1_000_000
 	ctx := context.Background()
 	before := heapInUse()
-	l := NewLimiter(1_000_000, time.Hour, clients, nil)
+	l := NewMemory(1_000_000, time.Hour, clients, nil)
 	empty := heapInUse()
 	for i := range clients {
 		l.Allow(ctx, Key{Addr: benchAddr(i)})
@@ -51,7 +51,7 @@ func TestBenchLimiterMemory(t *testing.T) {
 func TestBenchLimiterBound(t *testing.T) {
 	ctx := context.Background()
 	for _, bound := range []int{1, 1000, 1023, 100_000, 1_000_000} {
-		l := NewLimiter(10, time.Hour, bound, nil)
+		l := NewMemory(10, time.Hour, bound, nil)
 		peak := 0
 		for i := range 3 * bound {
 			l.Allow(ctx, Key{Addr: benchAddr(i)})
