@@ -19,6 +19,7 @@ var when = map[string]condition{
 	"common/internal/auth/apikey.go.tmpl":                         auth("apikey"),
 	"common/internal/auth/apikey_test.go.tmpl":                    auth("apikey"),
 	"common/internal/auth/auth.go.tmpl":                           auth("apikey", "jwt", "session", "oidc"),
+	"common/internal/auth/auth_test.go.tmpl":                      auth("apikey", "jwt"),
 	"common/internal/auth/jwks.go.tmpl":                           auth("jwt"),
 	"common/internal/auth/jwks_test.go.tmpl":                      auth("jwt"),
 	"common/internal/auth/jwt.go.tmpl":                            auth("jwt"),
