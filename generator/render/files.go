@@ -57,6 +57,8 @@ var when = map[string]condition{
 	"common/internal/handlers/session.go.tmpl":                    all(framework("stdlib", "chi"), auth("session")),
 	"common/internal/middleware/linger.go.tmpl":                   framework("stdlib", "chi", "gin", "echo"),
 	"common/internal/middleware/linger_test.go.tmpl":              framework("stdlib", "chi", "gin", "echo"),
+	"common/internal/middleware/status.go.tmpl":                   framework("stdlib", "chi"),
+	"common/internal/middleware/request.go.tmpl":                  framework("stdlib", "chi", "gin", "echo"),
 	"common/internal/middleware/session.go.tmpl":                  all(framework("stdlib", "chi"), auth("session", "oidc")),
 	"common/internal/oidctest/provider.go.tmpl":                   auth("oidc"),
 	"common/internal/oidctest/provider_test.go.tmpl":              auth("oidc"),
