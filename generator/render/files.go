@@ -49,7 +49,7 @@ var when = map[string]condition{
 	"common/internal/config/tls_test.go.tmpl":                     tls("autocert"),
 	"common/internal/database/database.go.tmpl":                   db("sqlite", "postgres"),
 	"common/internal/database/migrate.go.tmpl":                    db("sqlite", "postgres"),
-	"common/internal/database/migrations/00001_sessions.sql.tmpl": db("sqlite", "postgres"),
+	"common/internal/database/migrations/00001_sessions.sql.tmpl": all(auth("session", "oidc"), db("sqlite", "postgres")),
 	"common/internal/database/migrations/00002_accounts.sql.tmpl": all(auth("session"), db("sqlite", "postgres")),
 	"common/internal/handlers/account.go.tmpl":                    auth("session"),
 	"common/internal/handlers/logout.go.tmpl":                     all(framework("stdlib", "chi"), auth("session", "oidc")),

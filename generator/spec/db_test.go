@@ -32,13 +32,17 @@ func TestDBDefaultFollowsAuth(t *testing.T) {
 }
 
 func TestDBRefusedWithoutState(t *testing.T) {
-	for _, auth := range []string{"none", "apikey", "jwt"} {
-		_, err := Resolve([]Layer{{Source: "flags", Values: Values{"module": "example.com/svc", "auth": auth, "db": "postgres"}}})
-		if err == nil || !strings.Contains(err.Error(), `db: "postgres" keeps accounts and sessions`) || !strings.Contains(err.Error(), "use db none with auth "+auth) {
-			t.Errorf("auth %s with db postgres: %v", auth, err)
+	_, err := Resolve([]Layer{{Source: "flags", Values: Values{"module": "example.com/svc", "auth": "none", "db": "postgres"}}})
+	if err == nil || !strings.Contains(err.Error(), `db: "postgres" keeps accounts, sessions and notes`) || !strings.Contains(err.Error(), "use db none with auth none") {
+		t.Errorf("auth none with db postgres: %v", err)
+	}
+	for _, auth := range []string{"apikey", "jwt"} {
+		a, err := Resolve([]Layer{{Source: "flags", Values: Values{"module": "example.com/svc", "auth": auth, "db": "postgres"}}})
+		if err != nil || a.DB != "postgres" {
+			t.Errorf("auth %s with db postgres (keeps its notes): %v, db %q", auth, err, a.DB)
 		}
 	}
-	_, err := Resolve([]Layer{{Values: Values{"module": "example.com/svc", "db": "mysql"}}})
+	_, err = Resolve([]Layer{{Values: Values{"module": "example.com/svc", "db": "mysql"}}})
 	if err == nil || err.Error() != `db: "mysql" is not accepted; use one of: none, sqlite, postgres` {
 		t.Errorf("db mysql: %v", err)
 	}

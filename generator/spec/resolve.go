@@ -87,8 +87,9 @@ func Merge(layers []Layer) (Answers, error) {
 }
 
 // defaultDB is the database when no layer chose one: the preset's (or
-// sqlite) for the auth modes that keep accounts or sessions, none for the
-// others, which keep nothing.
+// sqlite) for the auth modes that keep accounts or sessions; none for jwt
+// and apikey, whose services stay stateless unless asked (their example
+// notes are then kept in memory), and for auth none.
 func defaultDB(auth, preset string) string {
 	switch {
 	case auth != "session" && auth != "oidc":
@@ -143,14 +144,14 @@ func (e *MissingError) Error() string {
 	return fmt.Sprintf("missing required answer %s (no terminal to ask on); pass it, or --yes to take the defaults", strings.Join(e.Flags, ", "))
 }
 
-// validateDB refuses a database for an auth mode that keeps nothing in it.
+// validateDB refuses a database for auth none, which keeps nothing in it.
 // An empty DB (answers built without Merge) takes the default.
 func (a *Answers) validateDB() error {
 	if a.DB == "" {
 		a.DB = defaultDB(a.Auth, "")
 	}
-	if a.DB != "none" && a.Auth != "session" && a.Auth != "oidc" {
-		return &Error{Key: "db", Value: a.DB, Reason: "keeps accounts and sessions, which only auth session and oidc have; use db none with auth " + a.Auth}
+	if a.DB != "none" && a.Auth == "none" {
+		return &Error{Key: "db", Value: a.DB, Reason: "keeps accounts, sessions and notes, which auth none does not have; use db none with auth none, or choose an auth"}
 	}
 	return nil
 }
