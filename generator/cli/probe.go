@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -38,6 +41,10 @@ type probeOptions struct {
 	bodyLimit   string
 	auth        string
 	rateLimit   bool
+	routes      string
+	tokens      []string
+	apiKeys     []string
+	sessions    []string
 	allowRemote bool
 	timeout     time.Duration
 	json        bool
@@ -68,6 +75,18 @@ limit and auth checks are skipped.
 --rate-limit spends the probing client's quota for the whole window: run it
 against a service you own, not one your users depend on right now.
 
+The authz checks read the service's route manifest (--routes FILE; found by
+itself at internal/server/testdata/routes.golden next to the securegen.yaml
+the probe reads): every route that is not public must answer 401 without
+credentials. Given the credentials of two principals, A then B (--token A
+--token B for auth jwt, --api-key A --api-key B for apikey, --session A
+--session B, the __Host-session cookie's value, for session and oidc), A
+creates a note with POST /api/notes; B's GET, PUT and DELETE of it must be
+404 and B's GET /api/notes must not list it; A still reads it unchanged, and
+A deletes it at the end, also when a check fails. Credentials are never
+printed, but a command line is visible to the machine's other users: use
+test principals.
+
 With SECUREGEN_PROBE_CREDENTIAL set to a header /api/me accepts
 ("X-API-Key: KEY" or "Authorization: Bearer TOKEN"), the check that two
 credential fields get 401 sends it beside an invalid one; it is never
@@ -78,7 +97,8 @@ Only loopback hosts (localhost, 127.0.0.0/8, ::1) are probed unless
 fails or the service cannot be reached, 2 on a usage error.`,
 		Example: `  securegen probe http://127.0.0.1:8080 --manifest orders/securegen.yaml --rate-limit
   securegen probe http://localhost:8080 --origins https://app.example.com --limit 100/15m --auth jwt
-  securegen probe https://staging.example.com --allow-remote --manifest securegen.yaml --json`,
+  securegen probe https://staging.example.com --allow-remote --manifest securegen.yaml --json
+  securegen probe http://127.0.0.1:8080 --manifest svc/securegen.yaml --api-key "$KEY_A" --api-key "$KEY_B"`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErr("probe takes one URL, the service's base address such as http://127.0.0.1:8080; got %d arguments", len(args))
@@ -105,10 +125,15 @@ fails or the service cannot be reached, 2 on a usage error.`,
 	f.StringVar(&o.bodyLimit, "body-limit", "", "the service's largest accepted body, e.g. 1MiB (overrides the manifest; default 1MiB)")
 	f.StringVar(&o.auth, "auth", "", "the service's auth: "+strings.Join(probeAuths, ", ")+" (overrides the manifest); other than none, /api/me must answer 401")
 	f.BoolVar(&o.rateLimit, "rate-limit", false, "also exhaust the rate limit and check the 429 (spends the client's quota)")
+	f.StringVar(&o.routes, "routes", "", "the service's route manifest, for the authz checks (default: internal/server/testdata/routes.golden next to the securegen.yaml read; \"\" reads none)")
+	f.StringArrayVar(&o.tokens, "token", nil, "a JWT of principal A, then of B (give it twice), for the authz checks of auth jwt; sent as Authorization: Bearer")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "an API key of principal A, then of B (give it twice), for the authz checks of auth apikey; sent as X-API-Key")
+	f.StringArrayVar(&o.sessions, "session", nil, "the "+probe.SessionCookieName+" cookie value of a signed-in principal A, then of B (give it twice), for the authz checks of auth session and oidc")
 	f.BoolVar(&o.allowRemote, "allow-remote", false, "allow a host that is not loopback")
 	f.DurationVar(&o.timeout, "timeout", probe.DefaultTimeout, "time limit of each request")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON on stdout")
 	_ = cmd.MarkFlagFilename("manifest", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("routes", "golden")
 	_ = cmd.RegisterFlagCompletionFunc("auth", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return probeAuths, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -193,7 +218,119 @@ func (o *probeOptions) config() (probe.Config, error) {
 	}
 	// From the environment, not a flag, so that it is not in the process list.
 	cfg.Credential = os.Getenv(credentialEnv)
+	routes, err := o.readRoutes()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Routes = routes
+	if cfg.Principals, err = o.principals(cfg.Auth); err != nil {
+		return cfg, err
+	}
+	if cfg.Principals != nil && cfg.Routes == nil {
+		return cfg, usageErr("the credentials of --token, --api-key or --session are for the authz checks, which need the service's routes: give --routes FILE (a project's %s) or --manifest, or run inside the project", routesFile)
+	}
 	return cfg, nil
+}
+
+// routesFile is where a project keeps its route manifest, relative to its
+// securegen.yaml.
+var routesFile = filepath.Join("internal", "server", "testdata", "routes.golden")
+
+// readRoutes returns the routes of --routes, or else of the route manifest
+// next to the securegen.yaml the probe reads, if there is one; nil when
+// there are none.
+func (o *probeOptions) readRoutes() ([]probe.Route, error) {
+	name, source := o.routes, "--routes "+o.routes
+	if o.changed("routes") {
+		if name == "" {
+			return nil, nil
+		}
+	} else {
+		if o.manifest == "" {
+			return nil, nil
+		}
+		name = filepath.Join(filepath.Dir(o.manifest), routesFile)
+		if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		source = name
+		if !filepath.IsAbs(name) && !strings.HasPrefix(name, ".") {
+			source = "." + string(filepath.Separator) + name
+		}
+	}
+	data, err := readLimited(name, maxManifestSize)
+	if err != nil {
+		return nil, usageErr("%s: %v", source, err)
+	}
+	routes, err := probe.ParseRoutes(source, data)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if !o.changed("routes") {
+		closed := 0
+		for _, r := range routes {
+			if r.Access != probe.Public {
+				closed++
+			}
+		}
+		fmt.Fprintf(o.sys.Err, "securegen: probe: routes from %s (%d routes, %d not public); --routes FILE chooses another\n", source, len(routes), closed)
+	}
+	return routes, nil
+}
+
+// credentialFlags are the flags of the two principals' credentials, and
+// the auth modes each is for.
+var credentialFlags = []struct {
+	kind  probe.CredentialKind
+	auths string
+}{
+	{probe.BearerToken, "jwt"},
+	{probe.APIKey, "apikey"},
+	{probe.SessionCookie, "session or oidc"},
+}
+
+// principals returns the credentials of --token, --api-key or --session:
+// two different values of one flag. Errors never show a value.
+func (o *probeOptions) principals(auth string) ([]probe.Credential, error) {
+	values := map[probe.CredentialKind][]string{probe.BearerToken: o.tokens, probe.APIKey: o.apiKeys, probe.SessionCookie: o.sessions}
+	var given []string
+	var kind probe.CredentialKind
+	for _, f := range credentialFlags {
+		if o.changed(string(f.kind)) {
+			given = append(given, "--"+string(f.kind))
+			kind = f.kind
+		}
+	}
+	switch {
+	case len(given) == 0:
+		return nil, nil
+	case len(given) > 1:
+		return nil, usageErr("%s cannot be combined: give the two principals' credentials of the service's auth with one of them", strings.Join(given, " and "))
+	}
+	flag, vs := given[0], values[kind]
+	if len(vs) != 2 {
+		return nil, usageErr("%s needs the credentials of two different principals, A then B (%s A %s B); got %d", flag, flag, flag, len(vs))
+	}
+	for i, v := range vs {
+		if err := probe.CheckCredentialValue(kind, v); err != nil {
+			return nil, usageErr("the %s %s %v", []string{"first", "second"}[i], flag, err)
+		}
+	}
+	if vs[0] == vs[1] {
+		return nil, usageErr("%s was given the same credential twice; give those of two different principals, A then B", flag)
+	}
+	if want, ok := probe.CredentialKindFor(auth); auth == "none" || (ok && want != kind) {
+		hint := "the service has no auth"
+		if ok {
+			hint = "use --" + string(want)
+		}
+		for _, f := range credentialFlags {
+			if f.kind == kind {
+				return nil, usageErr("%s is for auth %s, and the service's auth is %s: %s", flag, f.auths, auth, hint)
+			}
+		}
+	}
+	return []probe.Credential{{Kind: kind, Value: vs[0]}, {Kind: kind, Value: vs[1]}}, nil
 }
 
 // credentialEnv names the environment variable holding a credential that

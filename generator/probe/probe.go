@@ -17,6 +17,9 @@
 //	GET     /api/hello with two Origin fields    at most one allowed origin back (§7)
 //	GET     /api/me without credentials          401 JSON (services with auth)
 //	GET     /api/me with two credential fields   401 JSON (jwt, apikey; §7)
+//	each non-public route of Config.Routes       401 JSON without credentials (authz)
+//	POST /api/notes as A; GET, PUT, DELETE       404 to B for A's note, absent from B's list,
+//	/api/notes/{id} and GET /api/notes as B      unchanged for A, then deleted (with Config.Principals)
 //	GET     /api/hello until refused             429 (only with CheckRateLimit)
 //	(every response)                     each Set-Cookie Secure, HttpOnly, SameSite=Lax or Strict
 //
@@ -99,6 +102,13 @@ type Config struct {
 	// credential fields sends a valid one beside an invalid one. It never
 	// appears in the report.
 	Credential string
+	// Routes are the service's routes as its route manifest lists them
+	// (ParseRoutes); nil when unknown, which skips the authz checks.
+	Routes []Route
+	// Principals are the credentials of two principals, A then B, for the
+	// checks that B cannot reach a note A creates; nil skips them. Their
+	// values never appear in the report.
+	Principals []Credential
 	// AllowRemote permits a host that is not loopback.
 	AllowRemote bool
 	// Timeout bounds each request; zero means DefaultTimeout.
@@ -220,6 +230,7 @@ type prober struct {
 	denied  []string    // origins to probe as disallowed
 	cors    []*response // every response to a request with an Origin
 	cookies []*response // every response that set a cookie
+	secrets []secret    // credential values, redacted from every body read
 	// limiting is set while the rate-limit check runs: a 429 is what it
 	// looks for, while any other check that meets one could not run.
 	limiting bool
@@ -245,11 +256,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Credentials && anyOrigin(cfg.Origins) {
 		return nil, errors.New("origins \"*\" with credentials is not a valid expectation: the baseline forbids a wildcard with credentials")
 	}
+	if err := checkPrincipals(cfg.Principals); err != nil {
+		return nil, err
+	}
 	p := &prober{
-		cfg:    cfg,
-		base:   base,
-		client: newClient(cfg.Timeout, cfg.AllowRemote),
-		report: &Report{URL: base.String()},
+		cfg:     cfg,
+		base:    base,
+		client:  newClient(cfg.Timeout, cfg.AllowRemote),
+		report:  &Report{URL: base.String()},
+		secrets: cfg.secrets(),
 	}
 	defer p.client.CloseIdleConnections()
 	p.allowed, p.denied = originsToProbe(cfg.Origins)
@@ -265,9 +280,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	p.checkSeveralOrigins(ctx)
 	p.checkAuth(ctx)
 	p.checkSeveralCredentials(ctx)
+	p.checkAuthz(ctx)
 	p.checkRateLimit(ctx)
 	p.checkWildcardCredentials()
 	p.checkCookies()
+	p.report.redact(p.secrets)
 	p.report.count()
 	return p.report, nil
 }
@@ -310,7 +327,9 @@ func (p *prober) do(ctx context.Context, r request) *response {
 		body = bytes.NewReader(r.body)
 	}
 	u := *p.base
-	u.Path += r.path
+	path, query, _ := strings.Cut(r.path, "?")
+	u.Path += path
+	u.RawQuery = query
 	req, err := http.NewRequestWithContext(ctx, r.method, u.String(), body)
 	if err != nil {
 		res.err = err
@@ -333,6 +352,7 @@ func (p *prober) do(ctx context.Context, r request) *response {
 	res.status = resp.StatusCode
 	res.header = resp.Header
 	res.body, res.err = io.ReadAll(io.LimitReader(resp.Body, maxBodyRead))
+	res.body = redact(res.body, p.secrets)
 	if r.header.Get("Origin") != "" {
 		p.cors = append(p.cors, res)
 	}
