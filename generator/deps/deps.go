@@ -50,6 +50,10 @@ var Versions = map[string]string{
 	"github.com/jackc/pgx/v5":     "v5.12.0",
 	"github.com/pressly/goose/v3": "v3.30.0",
 
+	// every auth mode but none: the one validator of request bodies (notes);
+	// it asks for golang.org/x/crypto v0.58.0, raised to the pin above
+	"github.com/go-playground/validator/v10": "v10.30.6",
+
 	// rate_limit.store redis: the client and GCRA on top of it
 	"github.com/redis/go-redis/v9":       "v9.23.0",
 	"github.com/go-redis/redis_rate/v10": "v10.0.1",
@@ -78,10 +82,11 @@ var GoVersions = map[string]string{
 	// in every project (metrics): the go directive is 1.26.0 throughout
 	"github.com/prometheus/client_golang": "1.26.0",
 
-	"github.com/redis/go-redis/v9": "1.26.0",
-	"modernc.org/sqlite":           "1.26.0",
-	"github.com/pressly/goose/v3":  "1.26.0",
-	"go.opentelemetry.io/otel":     "1.26.0",
+	"github.com/redis/go-redis/v9":           "1.26.0",
+	"modernc.org/sqlite":                     "1.26.0",
+	"github.com/pressly/goose/v3":            "1.26.0",
+	"github.com/go-playground/validator/v10": "1.26.0",
+	"go.opentelemetry.io/otel":               "1.26.0",
 }
 
 // Tools are the checkers a generated project's Makefile and CI workflow run,
