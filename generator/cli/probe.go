@@ -240,7 +240,7 @@ var routesFile = filepath.Join("internal", "server", "testdata", "routes.golden"
 // next to the securegen.yaml the probe reads, if there is one; nil when
 // there are none.
 func (o *probeOptions) readRoutes() ([]probe.Route, error) {
-	name, source := o.routes, "--routes "+o.routes
+	name, source, label := o.routes, "--routes "+o.routes, o.routes
 	if o.changed("routes") {
 		if name == "" {
 			return nil, nil
@@ -257,12 +257,13 @@ func (o *probeOptions) readRoutes() ([]probe.Route, error) {
 		if !filepath.IsAbs(name) && !strings.HasPrefix(name, ".") {
 			source = "." + string(filepath.Separator) + name
 		}
+		label = source
 	}
 	data, err := readLimited(name, maxManifestSize)
 	if err != nil {
 		return nil, usageErr("%s: %v", source, err)
 	}
-	routes, err := probe.ParseRoutes(source, data)
+	routes, err := probe.ParseRoutes(label, data)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

@@ -358,6 +358,7 @@ func TestProbeCmdAuthzUsageErrors(t *testing.T) {
 		{"", []string{"--routes", missing}, "--routes " + missing + ": open "},
 		{"", []string{"--manifest", filepath.Join(broken, "securegen.yaml")}, filepath.Join(broken, routesFile) + `:2: the access "admin" in "GET /api/me admin"; each line is METHOD PATH ACCESS`},
 		{broken, nil, `./internal/server/testdata/routes.golden:2: the access "admin"`},
+		{"", []string{"--routes", filepath.Join(broken, routesFile)}, "securegen: " + filepath.Join(broken, routesFile) + `:2: the access "admin"`},
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			if tt.dir != "" {
