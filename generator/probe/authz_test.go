@@ -404,6 +404,14 @@ func TestAuthzBrokenServices(t *testing.T) {
 			got: map[string]string{"authz/401[PUT /api/notes/{id}]": "status 403: a caller without credentials gets 401"},
 		},
 		{
+			name: "a route the service does not serve",
+			cfg: func(c *Config) {
+				c.Routes = append(c.Routes, Route{Method: "GET", Path: "/api/reports/{id}", Access: Authenticated})
+			},
+			fail: []string{"authz/401[GET /api/reports/{id}]"},
+			got:  map[string]string{"authz/401[GET /api/reports/{id}]": "status 404: the service does not serve this route; is the route manifest the running service's?"},
+		},
+		{
 			name:   "another owner's note readable",
 			weaken: func(s *notesService) { s.leakGet = true },
 			fail:   []string{"authz/other-get"},
