@@ -87,7 +87,8 @@ func TestCombinationsCoverEverything(t *testing.T) {
 
 // Every supported combination, generated as a user would (go mod tidy
 // included), is gofmt-clean, builds, vets and passes its own tests, and the
-// running service passes `securegen probe --rate-limit`.
+// running service passes `securegen probe --rate-limit` and, with auth, the
+// authorization checks of authz_test.go.
 func TestGeneratedServicesBuildAndPass(t *testing.T) {
 	bin := endToEnd(t, "generates, tidies, builds and tests every combination")
 	for _, args := range combinations() {
@@ -116,12 +117,21 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
-			svc := launch(t, dir, "svc", append(serviceEnv(args[5]), auditEnv...))
+			env := append(authzEnv(args[5], serviceEnv(args[5])), auditEnv...)
+			if args[5] == "session" {
+				env = append(env, "LOGIN_RATE_LIMIT=30/15m") // the sign-ins below are more than the default 10
+			}
+			svcBin := buildService(t, dir, "svc")
+			svc := startBinary(t, svcBin, dir, env)
 			url, stop := svc.url, svc.stop
 			var cookie string
 			if args[5] == "session" { // before the probe spends the /api/ budget
 				checkSessions(t, url)
 				cookie = signInOver(t, url, "restart@example.com", "correct horse battery staple", true)
+			}
+			switch args[5] {
+			case "jwt", "apikey", "session": // oidc: the project's own notes_test.go, with its test provider
+				checkAuthorization(t, bin, svcBin, dir, url, args[5], env) // authz_test.go
 			}
 			probeService(t, bin, dir, url, args[5], len(args) > 8) // the 5/1m case
 			if err := stop(); err != nil {
