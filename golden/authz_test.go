@@ -70,13 +70,14 @@ func scopedJWT(t *testing.T, sub, scope string) string {
 // apikey) only read them; admin (jwt and apikey) has the scope admin.
 type principals struct {
 	alice, bob, reader, admin string
-	// aliceEmail is alice's account (session), which the users command
-	// makes an admin.
+	// aliceEmail is alice's account (session, oidc), which the users
+	// command makes an admin.
 	aliceEmail string
 }
 
-// newPrincipals returns the callers of the service at url with auth.
-func newPrincipals(t *testing.T, url, auth string) principals {
+// newPrincipals returns the callers of the service at url with auth; op is
+// the OpenID provider of an oidc service (nil for the other modes).
+func newPrincipals(t *testing.T, url, auth string, op *oidcProvider) principals {
 	t.Helper()
 	switch auth {
 	case "jwt":
@@ -95,6 +96,17 @@ func newPrincipals(t *testing.T, url, auth string) principals {
 			bob:        signInOver(t, url, "bob@example.com", password, true),
 			aliceEmail: "alice@example.com",
 		}
+	case "oidc":
+		if op == nil {
+			t.Fatal("auth oidc: no OpenID provider to sign in through")
+		}
+		// Two subjects at the provider, each with a verified email, which
+		// the service records at sign-in and the users command finds.
+		return principals{
+			alice:      oidcSignIn(t, url, op, "alice-subject-7f3a", "alice@example.com"),
+			bob:        oidcSignIn(t, url, op, "bob-subject-91c2", "bob@example.com"),
+			aliceEmail: "alice@example.com",
+		}
 	}
 	t.Fatalf("no principals for auth %s", auth)
 	return principals{}
@@ -104,11 +116,13 @@ func newPrincipals(t *testing.T, url, auth string) principals {
 // from dir (binary bin), who reaches what: alice's note is invisible and
 // unchangeable for bob; a caller without notes:write gets 403 on POST;
 // the admin route is 403 for a plain caller and 200 for an admin (for
-// session: after "svc users grant"); and securegen probe (securegen at
-// sg) passes its authz checks with alice's and bob's credentials.
-func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []string) {
+// session and oidc: after "svc users grant"); and securegen probe
+// (securegen at sg) passes its authz checks with alice's and bob's
+// credentials. op is the OpenID provider of an oidc service, nil otherwise.
+func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []string, op *oidcProvider) {
 	t.Helper()
-	p := newPrincipals(t, url, auth)
+	p := newPrincipals(t, url, auth, op)
+	accounts := auth == "session" || auth == "oidc" // roles stored with the account
 	resp, body := call(t, url, "POST", "/api/notes", `{"title":"alice's","body":"private"}`, p.alice)
 	var note struct{ ID string }
 	if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &note) != nil || note.ID == "" {
@@ -127,7 +141,7 @@ func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []s
 	}
 
 	admin := "/api/admin/stats"
-	if auth == "session" {
+	if accounts {
 		admin = "/api/admin/accounts"
 	} else {
 		if resp, body := call(t, url, "POST", "/api/notes", `{"title":"t"}`, p.reader); resp.StatusCode != http.StatusForbidden {
@@ -137,7 +151,7 @@ func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []s
 	if resp, body := call(t, url, "GET", admin, "", p.alice); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("GET %s as a plain caller: %d %s, want 403", admin, resp.StatusCode, body)
 	}
-	if auth == "session" {
+	if accounts {
 		grant := exec.Command(svcBin, "users", "grant", p.aliceEmail, "admin")
 		grant.Dir = dir
 		grant.Env = append(os.Environ(), env...)
@@ -151,10 +165,10 @@ func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []s
 	}
 
 	// The probe, given alice's and bob's credentials.
-	flag := map[string]string{"jwt": "--token", "apikey": "--api-key", "session": "--session"}[auth]
+	flag := map[string]string{"jwt": "--token", "apikey": "--api-key", "session": "--session", "oidc": "--session"}[auth]
 	value := func(header string) string {
 		_, v, _ := strings.Cut(header, ": ")
-		if auth == "session" {
+		if accounts {
 			v = strings.TrimPrefix(v, "__Host-session=")
 		}
 		if auth == "jwt" {

@@ -118,6 +118,11 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 			// Started as an operator would, it passes the conformance probe
 			// (rate limit included) and stops cleanly on SIGTERM.
 			env := append(authzEnv(args[5], serviceEnv(args[5])), auditEnv...)
+			var op *oidcProvider
+			if args[5] == "oidc" { // a real provider, in this process, to sign in through
+				op = newOIDCProvider(t) // oidcprovider_test.go
+				env = op.env(env)
+			}
 			if args[5] == "session" {
 				env = append(env, "LOGIN_RATE_LIMIT=30/15m") // the sign-ins below are more than the default 10
 			}
@@ -130,8 +135,8 @@ func TestGeneratedServicesBuildAndPass(t *testing.T) {
 				cookie = signInOver(t, url, "restart@example.com", "correct horse battery staple", true)
 			}
 			switch args[5] {
-			case "jwt", "apikey", "session": // oidc: the project's own notes_test.go, with its test provider
-				checkAuthorization(t, bin, svcBin, dir, url, args[5], env) // authz_test.go
+			case "jwt", "apikey", "session", "oidc":
+				checkAuthorization(t, bin, svcBin, dir, url, args[5], env, op) // authz_test.go
 			}
 			probeService(t, bin, dir, url, args[5], len(args) > 8) // the 5/1m case
 			if err := stop(); err != nil {

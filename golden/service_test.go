@@ -41,10 +41,11 @@ func authEnv(auth string) []string {
 		sum := sha256.Sum256([]byte(testAPIKey))
 		return []string{"API_KEY_HASHES=" + hex.EncodeToString(sum[:])}
 	case "oidc":
-		// The provider is discovered at the first sign-in, which these
-		// tests leave to the project's own (oidc_test.go).
-		return []string{"OIDC_ISSUER_URL=https://login.example.com", "OIDC_CLIENT_ID=svc",
-			"OIDC_CLIENT_SECRET=" + strings.Repeat("c", 32), "OIDC_REDIRECT_URL=https://api.example.com/api/auth/callback"}
+		// The provider is discovered at the first sign-in: this one is
+		// unreachable. The end-to-end test points OIDC_ISSUER_URL at an
+		// oidcProvider (oidcprovider_test.go), which knows this client.
+		return []string{"OIDC_ISSUER_URL=https://login.example.com", "OIDC_CLIENT_ID=" + e2eOIDCClientID,
+			"OIDC_CLIENT_SECRET=" + e2eOIDCClientSecret, "OIDC_REDIRECT_URL=" + e2eOIDCRedirectURL}
 	}
 	return nil
 }
