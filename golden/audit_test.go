@@ -14,8 +14,9 @@ var auditEnv = []string{"LOG_LEVEL=info"}
 // requestIDPattern is an id the service made: 128 random bits in hex.
 var requestIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// checkAuditTrail reads the log of a service that the probe (and, for
-// session auth, checkSessions) has just exercised: every line is JSON;
+// checkAuditTrail reads the log of a service that the probe,
+// checkAuthorization (auth other than none) and, for session auth,
+// checkSessions have just exercised: every line is JSON;
 // every access-log line and security event carries a request id the
 // service made and the loopback client; the events the probe must have
 // caused are there; and nothing in the log is a credential the tests sent.
@@ -51,6 +52,11 @@ func checkAuditTrail(t *testing.T, logs, auth string, secrets ...string) {
 		want = append(want, "credentials_rejected") // the probe's several-credentials checks
 	case "session":
 		want = append(want, "registration", "login_succeeded", "login_failed", "logout", "csrf_refused")
+	case "oidc":
+		want = append(want, "login_succeeded") // checkAuthorization's sign-ins
+	}
+	if auth != "none" {
+		want = append(want, "access_denied") // checkAuthorization's admin route as a plain caller
 	}
 	for _, ev := range want {
 		if seen[ev] == 0 {

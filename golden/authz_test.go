@@ -119,7 +119,7 @@ func newPrincipals(t *testing.T, url, auth string, op *oidcProvider) principals 
 // session and oidc: after "svc users grant"); and securegen probe
 // (securegen at sg) passes its authz checks with alice's and bob's
 // credentials. op is the OpenID provider of an oidc service, nil otherwise.
-func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []string, op *oidcProvider) {
+func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []string, op *oidcProvider) (secrets []string) {
 	t.Helper()
 	p := newPrincipals(t, url, auth, op)
 	accounts := auth == "session" || auth == "oidc" // roles stored with the account
@@ -192,4 +192,5 @@ func checkAuthorization(t *testing.T, sg, svcBin, dir, url, auth string, env []s
 		}
 	}
 	t.Logf("authz: two principals kept apart, admin route guarded; probe %s", lastLine(string(out)))
+	return []string{value(p.alice), value(p.bob)}
 }
