@@ -99,7 +99,8 @@ func checkRestart(t *testing.T, dir string, env []string, cookie string) {
 
 // For every framework, a --db postgres service: its own tests pass on a
 // real PostgreSQL; two instances starting together on an empty database
-// migrate it once and then share accounts and sessions; a password change
+// migrate it once and then share accounts, sessions, notes and roles (a
+// grant by the users command applies on both); a password change
 // on one ends the other sessions on both; while PostgreSQL is down both are
 // not ready and answer 503 JSON, and they recover without a restart when it
 // is back; hostile addresses and passwords are data.
@@ -124,7 +125,7 @@ func TestPostgresSharedByInstances(t *testing.T) {
 			a.waitReady(t)
 			b.waitReady(t)
 			out := runEnv(t, dir, env, svcBin, "migrate", "status")
-			if strings.Count(out, "applied") != 2 {
+			if strings.Count(out, "applied") != 4 { // sessions, accounts, roles, notes
 				t.Errorf("migrate status after two concurrent starts:\n%s", out)
 			}
 
@@ -136,8 +137,28 @@ func TestPostgresSharedByInstances(t *testing.T) {
 			if got := meStatus(t, a.url, cookieB); got != http.StatusOK {
 				t.Fatalf("B's session on A: %d, want 200", got)
 			}
+			// A note written through B is read through A; an admin granted
+			// by the users command is one on both instances.
+			resp, body := call(t, b.url, "POST", "/api/notes", `{"title":"shared","body":""}`, cookieB)
+			var note struct{ ID string }
+			if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &note) != nil {
+				t.Fatalf("POST /api/notes on B: %d %s", resp.StatusCode, body)
+			}
+			if resp, body := call(t, a.url, "GET", "/api/notes/"+note.ID, "", cookieB); resp.StatusCode != http.StatusOK {
+				t.Errorf("B's note on A: %d %s, want 200", resp.StatusCode, body)
+			}
+			if resp, _ := call(t, a.url, "GET", "/api/admin/accounts", "", cookieB); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("admin route before the grant: %d, want 403", resp.StatusCode)
+			}
+			runEnv(t, dir, env, svcBin, "users", "grant", "ada@example.com", "admin")
+			for name, base := range map[string]string{"A": a.url, "B": b.url} {
+				if resp, body := call(t, base, "GET", "/api/admin/accounts", "", cookieB); resp.StatusCode != http.StatusOK || !strings.Contains(body, "ada@example.com") {
+					t.Errorf("admin route on %s after the grant: %d %s, want 200 listing the account", name, resp.StatusCode, body)
+				}
+			}
+
 			cookieA := signInOver(t, a.url, "ada@example.com", password, false)
-			resp, body := call(t, a.url, "POST", "/api/password",
+			resp, body = call(t, a.url, "POST", "/api/password",
 				jsonOf(map[string]string{"current_password": password, "new_password": "a new passphrase, long enough"}), cookieA)
 			if resp.StatusCode != http.StatusNoContent {
 				t.Fatalf("password change on A: %d %s", resp.StatusCode, body)
