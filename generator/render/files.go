@@ -97,6 +97,7 @@ var when = map[string]condition{
 	"common/internal/server/notes_test.go.tmpl":                   auth("apikey", "jwt", "session", "oidc"),
 	"common/internal/server/redis_test.go.tmpl":                   store("redis"),
 	"common/internal/server/scopes_test.go.tmpl":                  auth("apikey", "jwt"),
+	"common/internal/server/session_bench_test.go.tmpl":           auth("session"),
 	"common/internal/server/session_limits_test.go.tmpl":          auth("session"),
 	"common/internal/server/session_redis_test.go.tmpl":           all(auth("session"), store("redis")),
 	"common/internal/server/session_test.go.tmpl":                 auth("session"),
