@@ -75,7 +75,7 @@ for db in none sqlite postgres; do
 	"$SG" new "$dir" --module example.com/svc --name svc --framework "$FW" --preset spa-backend --db "$db" --yes >/dev/null 2>&1
 	(cd "$dir" && CGO_ENABLED=0 go build -o "$WORK/svc-$db" ./cmd/svc)
 	port=$(freeport)
-	env=(ADDR=127.0.0.1:$port LOG_LEVEL=error ACCESS_LOG=off RATE_LIMIT=off LOGIN_RATE_LIMIT=off TRUSTED_PROXIES=none)
+	env=(ADDR=127.0.0.1:$port LOG_LEVEL=error ACCESS_LOG=off METRICS_ADDR=off RATE_LIMIT=off LOGIN_RATE_LIMIT=off TRUSTED_PROXIES=none)
 	[ "$db" = postgres ] && env+=("DATABASE_URL=postgres://postgres@127.0.0.1:$PGPORT/postgres?sslmode=disable")
 	(cd "$dir" && env "${env[@]}" "$WORK/svc-$db" >"$WORK/$db.log" 2>&1) &
 	PIDS+=($!)
