@@ -1,9 +1,7 @@
 package golden
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -12,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // API keys of the apikey services authzEnv configures: alice and bob may
@@ -45,24 +42,6 @@ func authzEnv(auth string, env []string) []string {
 		}
 	}
 	return out
-}
-
-// scopedJWT is an HS256 token for sub with scope, for the service
-// serviceEnv("jwt") configures, valid for an hour.
-func scopedJWT(t *testing.T, sub, scope string) string {
-	t.Helper()
-	enc := base64.RawURLEncoding
-	claims, err := json.Marshal(map[string]any{
-		"sub": sub, "scope": scope, "iss": "https://issuer.example", "aud": "svc",
-		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc.EncodeToString(claims)
-	mac := hmac.New(sha256.New, []byte(testJWTSecret))
-	mac.Write([]byte(signed))
-	return signed + "." + enc.EncodeToString(mac.Sum(nil))
 }
 
 // principals are the credentials of the callers of a running service, as

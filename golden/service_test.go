@@ -201,14 +201,24 @@ func lastLine(s string) string {
 }
 
 // testJWT is an HS256 token for the service serviceEnv("jwt") configures,
-// valid for an hour.
+// valid for an hour, of the subject probe without scopes.
 func testJWT(t *testing.T) string {
 	t.Helper()
+	return scopedJWT(t, "probe", "")
+}
+
+// scopedJWT is testJWT for sub with scope (none when "").
+func scopedJWT(t *testing.T, sub, scope string) string {
+	t.Helper()
 	enc := base64.RawURLEncoding
-	claims, err := json.Marshal(map[string]any{
-		"sub": "probe", "iss": "https://issuer.example", "aud": "svc",
+	c := map[string]any{
+		"sub": sub, "iss": "https://issuer.example", "aud": "svc",
 		"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix(),
-	})
+	}
+	if scope != "" {
+		c["scope"] = scope
+	}
+	claims, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
 	}
