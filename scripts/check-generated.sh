@@ -45,13 +45,14 @@ frameworks=("$@")
 [ ${#frameworks[@]} -gt 0 ] || frameworks=(stdlib chi gin echo fiber)
 # Per framework: every preset with its own auth, the other auth modes, and
 # the other TLS modes, the Redis store and every database (each of which
-# adds code; session and oidc default to SQLite).
+# adds code; session and oidc default to SQLite; jwt and apikey keep their
+# notes in memory without one, in api jwt, and in a database here).
 cases=(
   "api none"
   "api jwt"
   "api oidc"
-  "api jwt --tls files"
-  "internal apikey"
+  "api jwt --tls files --db postgres"
+  "internal apikey --db sqlite"
   "spa-backend session"
   "spa-backend session --rate-limit-store redis --tls autocert --db none"
   "spa-backend session --db postgres"
