@@ -102,15 +102,23 @@ func TestGeneratedServiceUnderHostileInput(t *testing.T) {
 			})
 
 			t.Run("oversized headers get 431", func(t *testing.T) {
-				req, _ := http.NewRequest("GET", s.url+"/api/hello", nil)
-				req.Header.Set("X-Big", strings.Repeat("a", 200<<10))
-				resp, err := http.DefaultClient.Do(req)
+				// A raw connection: the service may answer and close
+				// before the client has written every header (fiber does,
+				// and the peer's reset then fails a Go client's write
+				// before it reads the answer). The answer is what counts;
+				// a reset that also loses it is retried.
+				var status int
+				var err error
+				for range 3 {
+					if status, err = oversizedHeaders(s.addr); err == nil {
+						break
+					}
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
-					t.Errorf("status %d, want 431", resp.StatusCode)
+				if status != http.StatusRequestHeaderFieldsTooLarge {
+					t.Errorf("status %d, want 431", status)
 				}
 			})
 
@@ -415,4 +423,25 @@ func status(url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// oversizedHeaders sends GET /api/hello with 200 KiB of headers to addr,
+// without waiting for the write to finish, and returns the status of the
+// answer.
+func oversizedHeaders(addr string) (int, error) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	go func() {
+		_, _ = io.WriteString(c, "GET /api/hello HTTP/1.1\r\nHost: x\r\nX-Big: "+strings.Repeat("a", 200<<10)+"\r\n\r\n")
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
 }
