@@ -77,7 +77,7 @@ for db in none sqlite postgres; do
 	port=$(freeport)
 	env=(ADDR=127.0.0.1:$port LOG_LEVEL=error ACCESS_LOG=off METRICS_ADDR=off RATE_LIMIT=off LOGIN_RATE_LIMIT=off TRUSTED_PROXIES=none)
 	[ "$db" = postgres ] && env+=("DATABASE_URL=postgres://postgres@127.0.0.1:$PGPORT/postgres?sslmode=disable")
-	(cd "$dir" && env "${env[@]}" "$WORK/svc-$db" >"$WORK/$db.log" 2>&1) &
+	(cd "$dir" && exec env "${env[@]}" "$WORK/svc-$db" >"$WORK/$db.log" 2>&1) &
 	PIDS+=($!)
 	for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 	url=http://127.0.0.1:$port
